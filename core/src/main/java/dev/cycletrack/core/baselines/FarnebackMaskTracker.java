@@ -9,8 +9,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.remap;
 import static org.bytedeco.opencv.global.opencv_video.calcOpticalFlowFarneback;
 
 import dev.cycletrack.core.image.GrayImage;
+import dev.cycletrack.core.image.IdMap;
 import dev.cycletrack.core.image.Images;
-import dev.cycletrack.core.image.LabelMap;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -43,7 +43,7 @@ public final class FarnebackMaskTracker implements MaskTracker {
     private float[] mapYValues;
 
     @Override
-    public void init(GrayImage seedFrame, LabelMap seedLabels) {
+    public void init(GrayImage seedFrame, IdMap seedLabels) {
         if (seedFrame.width() != seedLabels.width() || seedFrame.height() != seedLabels.height()) {
             throw new IllegalArgumentException("seed frame is " + seedFrame.width() + "x" + seedFrame.height()
                     + " but its labels are " + seedLabels.width() + "x" + seedLabels.height());
@@ -59,7 +59,7 @@ public final class FarnebackMaskTracker implements MaskTracker {
     }
 
     @Override
-    public LabelMap step(GrayImage frame) {
+    public IdMap step(GrayImage frame) {
         if (previousGray == null) {
             throw new IllegalStateException("init must be called before step");
         }
@@ -110,7 +110,7 @@ public final class FarnebackMaskTracker implements MaskTracker {
         }
     }
 
-    private static Mat labelMat(LabelMap labels) {
+    private static Mat labelMat(IdMap labels) {
         int max = 0;
         for (int id : labels.ids()) {
             if (id < 0 || id > MAX_ID) {
@@ -137,7 +137,7 @@ public final class FarnebackMaskTracker implements MaskTracker {
         return m;
     }
 
-    private static LabelMap readLabels(Mat m) {
+    private static IdMap readLabels(Mat m) {
         int n = m.rows() * m.cols();
         int[] ids = new int[n];
         if (m.type() == CV_8UC1) {
@@ -153,6 +153,6 @@ public final class FarnebackMaskTracker implements MaskTracker {
                 ids[i] = shorts[i] & 0xffff;
             }
         }
-        return new LabelMap(m.cols(), m.rows(), ids);
+        return new IdMap(m.cols(), m.rows(), ids);
     }
 }

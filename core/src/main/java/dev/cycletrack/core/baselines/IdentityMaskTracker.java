@@ -1,24 +1,24 @@
 package dev.cycletrack.core.baselines;
 
 import dev.cycletrack.core.image.GrayImage;
-import dev.cycletrack.core.image.LabelMap;
+import dev.cycletrack.core.image.IdMap;
 
 /** The trivial baseline: every later frame gets the seed labels unchanged. */
 public final class IdentityMaskTracker implements MaskTracker {
 
-    private LabelMap seed;
+    private IdMap seed;
 
     @Override
-    public void init(GrayImage seedFrame, LabelMap seedLabels) {
-        seed = new LabelMap(
+    public void init(GrayImage seedFrame, IdMap seedLabels) {
+        seed = new IdMap(
                 seedLabels.width(), seedLabels.height(), seedLabels.ids().clone());
     }
 
     @Override
-    public LabelMap step(GrayImage frame) {
+    public IdMap step(GrayImage frame) {
         if (seed == null) {
             throw new IllegalStateException("init must be called before step");
         }
-        return new LabelMap(seed.width(), seed.height(), seed.ids().clone());
+        return new IdMap(seed.width(), seed.height(), seed.ids().clone());
     }
 }

@@ -1,7 +1,7 @@
 package dev.cycletrack.core.baselines;
 
 import dev.cycletrack.core.image.GrayImage;
-import dev.cycletrack.core.image.LabelMap;
+import dev.cycletrack.core.image.IdMap;
 
 /**
  * Propagates an object-id map through a video one frame at a time: {@link #init} with the seed frame
@@ -9,10 +9,10 @@ import dev.cycletrack.core.image.LabelMap;
  */
 public interface MaskTracker extends AutoCloseable {
 
-    void init(GrayImage seedFrame, LabelMap seedLabels);
+    void init(GrayImage seedFrame, IdMap seedLabels);
 
     /** The predicted id map of the next frame, at the frame's size. */
-    LabelMap step(GrayImage frame);
+    IdMap step(GrayImage frame);
 
     /** Releases native resources; the tracker must be re-initialised before further use. */
     @Override

@@ -1,9 +1,9 @@
 package dev.cycletrack.core.datasets;
 
 import dev.cycletrack.core.image.GrayImage;
+import dev.cycletrack.core.image.IdMap;
 import dev.cycletrack.core.image.ImageFileFrames;
 import dev.cycletrack.core.image.Images;
-import dev.cycletrack.core.image.LabelMap;
 import dev.cycletrack.core.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -92,7 +92,7 @@ public final class DavisSequence {
     }
 
     /** The frame's annotation as ids (a DAVIS-2016 0/255 mask becomes 0/1). */
-    public LabelMap readAnnotation(int index) throws IOException {
+    public IdMap readAnnotation(int index) throws IOException {
         Path a = annotationByFrame[index];
         if (a == null) {
             throw new IOException(

@@ -74,7 +74,7 @@ public final class Images {
      * Reads an 8-bit annotation PNG as an id map (palette indices or gray values; a 0/255 mask maps 255
      * to id 1). See {@link LabelPng#read(Path)}.
      */
-    public static LabelMap readAnnotation(Path file) throws IOException {
+    public static IdMap readAnnotation(Path file) throws IOException {
         return LabelPng.read(file);
     }
 

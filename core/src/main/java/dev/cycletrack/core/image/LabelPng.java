@@ -25,7 +25,7 @@ public final class LabelPng {
      * indices. A grayscale PNG holding only 0 and 255 is a DAVIS-2016 binary mask: 255 becomes id 1 (the
      * 2017 toolkit would read 255 as void). Other grayscale values are kept as ids.
      */
-    public static LabelMap read(Path file) throws IOException {
+    public static IdMap read(Path file) throws IOException {
         Decoded d = decode(file);
         if (!d.palette) {
             boolean binary255 = true;
@@ -41,17 +41,17 @@ public final class LabelPng {
                 }
             }
         }
-        return new LabelMap(d.width, d.height, d.ids);
+        return new IdMap(d.width, d.height, d.ids);
     }
 
     /** The raw raster values (palette indices or gray levels), with no 255 mapping. */
-    public static LabelMap readRaw(Path file) throws IOException {
+    public static IdMap readRaw(Path file) throws IOException {
         Decoded d = decode(file);
-        return new LabelMap(d.width, d.height, d.ids);
+        return new IdMap(d.width, d.height, d.ids);
     }
 
     /** Writes an 8-bit palette PNG with the DAVIS/VOC palette; ids must be in 0..255. */
-    public static void write(LabelMap labels, Path file) throws IOException {
+    public static void write(IdMap labels, Path file) throws IOException {
         BufferedImage img =
                 new BufferedImage(labels.width(), labels.height(), BufferedImage.TYPE_BYTE_INDEXED, davisPalette());
         WritableRaster raster = img.getRaster();

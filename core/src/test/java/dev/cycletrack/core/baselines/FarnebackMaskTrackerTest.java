@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cycletrack.core.datasets.DavisDataset;
 import dev.cycletrack.core.datasets.DavisSequence;
 import dev.cycletrack.core.image.GrayImage;
-import dev.cycletrack.core.image.LabelMap;
+import dev.cycletrack.core.image.IdMap;
 import dev.cycletrack.core.testutil.TestVectors;
 import java.io.IOException;
 import java.util.Random;
@@ -63,7 +63,7 @@ class FarnebackMaskTrackerTest {
         try (tracker) {
             // Identity never looks at the frames, so it skips decoding them.
             tracker.init(identity ? null : seq.readGray(0), seq.readAnnotation(0));
-            LabelMap pred = null;
+            IdMap pred = null;
             for (int t = 1; t < n; t++) {
                 GrayImage gray = identity ? null : seq.readGray(t);
                 long t0 = System.nanoTime();
@@ -102,8 +102,8 @@ class FarnebackMaskTrackerTest {
         fillBox(ids, w, 20, 20, 40, 40, 1);
         fillBox(ids, w, 50, 30, 75, 60, 300);
         try (FarnebackMaskTracker tracker = new FarnebackMaskTracker()) {
-            tracker.init(f0, new LabelMap(w, h, ids));
-            LabelMap out = tracker.step(f1);
+            tracker.init(f0, new IdMap(w, h, ids));
+            IdMap out = tracker.step(f1);
             int[] moved = new int[w * h];
             fillBox(moved, w, 23, 22, 43, 42, 1);
             fillBox(moved, w, 53, 32, 78, 62, 300);
@@ -151,8 +151,8 @@ class FarnebackMaskTrackerTest {
         GrayImage g = new GrayImage(4, 4, new byte[16]);
         try (FarnebackMaskTracker tracker = new FarnebackMaskTracker()) {
             assertThrows(IllegalStateException.class, () -> tracker.step(g));
-            assertThrows(IllegalArgumentException.class, () -> tracker.init(g, new LabelMap(5, 4, new int[20])));
-            tracker.init(g, new LabelMap(4, 4, new int[16]));
+            assertThrows(IllegalArgumentException.class, () -> tracker.init(g, new IdMap(5, 4, new int[20])));
+            tracker.init(g, new IdMap(4, 4, new int[16]));
             assertThrows(IllegalArgumentException.class, () -> tracker.step(new GrayImage(4, 5, new byte[20])));
         }
     }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cycletrack.core.codec.Keypoint;
-import dev.cycletrack.core.image.LabelMap;
+import dev.cycletrack.core.image.IdMap;
 import dev.cycletrack.core.image.LabelPng;
 import dev.cycletrack.core.testutil.TestVectors;
 import java.io.IOException;
@@ -83,7 +83,7 @@ class BadjaDatasetTest {
         BadjaDataset badja = BadjaDataset.open(TestVectors.requireData("badja"));
         for (String name : badja.sequences()) {
             BadjaFrame seed = badja.sequence(name).seed();
-            LabelMap mask = LabelPng.read(seed.mask());
+            IdMap mask = LabelPng.read(seed.mask());
             for (Keypoint k : seed.joints()) {
                 if (!k.visible()) {
                     continue;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cycletrack.core.image.LabelMap;
+import dev.cycletrack.core.image.IdMap;
 import dev.cycletrack.core.image.RgbImage;
 import dev.cycletrack.core.testutil.TestVectors;
 import java.io.IOException;
@@ -34,7 +34,7 @@ class DavisDatasetTest {
                 "00005.png", dog.annotationPath(5).orElseThrow().getFileName().toString());
 
         RgbImage frame = dog.readFrame(3);
-        LabelMap mask = dog.readAnnotation(3);
+        IdMap mask = dog.readAnnotation(3);
         assertEquals(frame.width(), mask.width());
         assertEquals(frame.height(), mask.height());
         assertEquals(1, mask.maxId());

@@ -23,8 +23,8 @@ class LabelPngTest {
     @Test
     void davis2016MaskMaps255ToOne() throws IOException {
         Path png = TestVectors.requireData("davis2016/Annotations/480p/blackswan/00000.png");
-        LabelMap raw = LabelPng.readRaw(png);
-        LabelMap ids = Images.readAnnotation(png);
+        IdMap raw = LabelPng.readRaw(png);
+        IdMap ids = Images.readAnnotation(png);
         assertEquals(854, ids.width());
         assertEquals(480, ids.height());
         assertEquals(raw.count(255), ids.count(1));
@@ -37,7 +37,7 @@ class LabelPngTest {
     void paletteRoundTripKeepsIdsIncludingVoid() throws IOException {
         int[] ids = {0, 1, 2, 3, 255, 7, 0, 1};
         Path file = tmp.resolve("p.png");
-        LabelPng.write(new LabelMap(4, 2, ids), file);
+        LabelPng.write(new IdMap(4, 2, ids), file);
         BufferedImage img = ImageIO.read(file.toFile());
         assertTrue(img.getColorModel() instanceof IndexColorModel, "written as a palette PNG");
         assertEquals(0x800000, img.getRGB(1, 0) & 0xffffff, "DAVIS palette: id 1 is (128, 0, 0)");
@@ -75,6 +75,6 @@ class LabelPngTest {
     void rejectsIdsAPaletteCannotHold() {
         assertThrows(
                 IllegalArgumentException.class,
-                () -> LabelPng.write(new LabelMap(1, 1, new int[] {256}), tmp.resolve("x.png")));
+                () -> LabelPng.write(new IdMap(1, 1, new int[] {256}), tmp.resolve("x.png")));
     }
 }

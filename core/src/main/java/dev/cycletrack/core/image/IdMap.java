@@ -6,9 +6,9 @@ import java.util.Objects;
  * A per-pixel object-id map, row-major: pixel (x, y) has id {@code ids[y * width + x]}; 0 is
  * background. Annotation PNGs, propagated masks and predictions all use it.
  */
-public record LabelMap(int width, int height, int[] ids) {
+public record IdMap(int width, int height, int[] ids) {
 
-    public LabelMap {
+    public IdMap {
         Objects.requireNonNull(ids, "ids");
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("label map size must be positive: " + width + "x" + height);
