@@ -29,6 +29,20 @@ final class Blas {
     }
 
     /**
+     * A thread's reusable buffer of at least {@code floats} floats, slot {@code slot} of that
+     * thread's set: scratch space that grows as needed and is never zeroed between uses.
+     */
+    static FloatBuffer scratch(int slot, long floats) {
+        FloatBuffer[] set = SCRATCH.get();
+        if (set[slot] == null || set[slot].capacity() < floats) {
+            set[slot] = allocate(floats);
+        }
+        return set[slot];
+    }
+
+    private static final ThreadLocal<FloatBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new FloatBuffer[8]);
+
+    /**
      * {@code c[i * ldc + j] = sum_k a[i * k + kk] * b[j * k + kk]} for i < m, j < n, where a, b and c
      * start at the given float offsets of their buffers.
      */

@@ -67,7 +67,7 @@ final class DensePropagator implements Propagator {
         final TopK[] tops;
 
         Scratch(int nodes, int k) {
-            scores = Blas.allocate((long) BLOCK * nodes);
+            scores = Blas.scratch(4, (long) BLOCK * nodes);
             tops = new TopK[BLOCK];
             for (int i = 0; i < BLOCK; i++) {
                 tops[i] = new TopK(k);

@@ -107,10 +107,10 @@ final class WindowedPropagator implements Propagator {
         final TopK top;
 
         Scratch(int tileNodes, int channels, int nodes, int contextNodes, int k) {
-            targets = Blas.allocate((long) tileNodes * channels);
-            longScores = Blas.allocate((long) tileNodes * nodes);
-            context = Blas.allocate((long) Math.max(1, contextNodes) * channels);
-            windowScores = Blas.allocate((long) tileNodes * Math.max(1, contextNodes));
+            targets = Blas.scratch(0, (long) tileNodes * channels);
+            longScores = Blas.scratch(1, (long) tileNodes * nodes);
+            context = Blas.scratch(2, (long) Math.max(1, contextNodes) * channels);
+            windowScores = Blas.scratch(3, (long) tileNodes * Math.max(1, contextNodes));
             top = new TopK(k);
         }
     }
