@@ -1,0 +1,184 @@
+package dev.cycletrack.core.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cycletrack.core.cli.CommandProvider;
+import dev.cycletrack.core.cli.ProjectPaths;
+import dev.cycletrack.core.encoder.Encoder;
+import dev.cycletrack.core.encoder.ModelArtifact;
+import dev.cycletrack.core.encoder.PaddingMode;
+import dev.cycletrack.core.propagation.Preset;
+import dev.cycletrack.core.propagation.PropagationParams;
+import dev.cycletrack.core.propagation.Propagator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cycletrack bench propagate}: propagation (windowed vs dense) and encoder timings. */
+@Command(
+        name = "propagate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Median per-frame time of windowed and dense label propagation at the DAVIS setting",
+            "(60x107 grid, C=256, m=20, r=12, k=10) and the pose setting (40x40, m=7), and of the encoder",
+            "at 320x320 and 480x854. Checks that windowed and dense labels agree. Writes the figures",
+            "into docs/benchmarks.md (section 'bench propagate')."
+        })
+public final class BenchPropagateCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Also write the figures as JSON to this file.")
+    Path json;
+
+    @Option(names = "--doc", description = "Markdown file to update (default: the project's docs/benchmarks.md).")
+    Path doc;
+
+    @Option(names = "--no-doc", description = "Do not update the markdown file.")
+    boolean noDoc;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "7",
+            description = "Measured windowed steps per setting (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(
+            names = "--dense-frames",
+            defaultValue = "3",
+            description = "Measured dense steps per setting (default ${DEFAULT-VALUE}).")
+    int denseFrames;
+
+    @Override
+    public Integer call() throws IOException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        PropagationParams davisParams = Preset.VOS.params();
+        PropagationParams poseParams = Preset.POSE.params();
+
+        PropagationBenchmark davis = new PropagationBenchmark(60, 107, 256, 2, davisParams, 1);
+        System.err.println("DAVIS setting: " + davis.describe());
+        PropagationBenchmark.Timing dw = davis.time(Propagator.windowed(), 2, frames);
+        System.err.printf(Locale.ROOT, "  windowed %.1f ms%n", dw.medianMs());
+        PropagationBenchmark.Timing dd = davis.time(Propagator.dense(), 0, denseFrames);
+        System.err.printf(Locale.ROOT, "  dense    %.1f ms%n", dd.medianMs());
+        double davisDiff = davis.maxDifference(Propagator.windowed(), Propagator.dense(), 2);
+
+        PropagationBenchmark pose = new PropagationBenchmark(40, 40, 256, 16, poseParams, 2);
+        System.err.println("pose setting: " + pose.describe());
+        PropagationBenchmark.Timing pw = pose.time(Propagator.windowed(), 3, Math.max(frames, 15));
+        System.err.printf(Locale.ROOT, "  windowed %.1f ms%n", pw.medianMs());
+        PropagationBenchmark.Timing pd = pose.time(Propagator.dense(), 1, Math.max(denseFrames, 5));
+        System.err.printf(Locale.ROOT, "  dense    %.1f ms%n", pd.medianMs());
+        double poseDiff = pose.maxDifference(Propagator.windowed(), Propagator.dense(), 4);
+
+        PropagationBenchmark.Timing e320;
+        PropagationBenchmark.Timing e480;
+        try (ModelArtifact random = ModelArtifact.createRandom(0, PaddingMode.REFLECT);
+                Encoder encoder = random.encoder()) {
+            System.err.println("encoder (ResNet-18 to layer3, reflect padding)");
+            e320 = EncoderBenchmark.time(encoder, 320, 320, 2, 7);
+            System.err.printf(Locale.ROOT, "  320x320  %.1f ms%n", e320.medianMs());
+            e480 = EncoderBenchmark.time(encoder, 854, 480, 1, 5);
+            System.err.printf(Locale.ROOT, "  480x854  %.1f ms%n", e480.medianMs());
+        }
+
+        out.put("propagate_davis_windowed_ms", round(dw.medianMs()));
+        out.put("propagate_davis_dense_ms", round(dd.medianMs()));
+        out.put("propagate_davis_speedup", round(dd.medianMs() / dw.medianMs()));
+        out.put("propagate_davis_max_abs_diff", davisDiff);
+        out.put("propagate_pose_windowed_ms", round(pw.medianMs()));
+        out.put("propagate_pose_dense_ms", round(pd.medianMs()));
+        out.put("propagate_pose_max_abs_diff", poseDiff);
+        out.put("encoder_320_ms", round(e320.medianMs()));
+        out.put("encoder_480p_ms", round(e480.medianMs()));
+        out.put("threads", Runtime.getRuntime().availableProcessors());
+        out.put("cpu", cpuModel());
+
+        String text =
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
+        System.out.println(text);
+        if (json != null) {
+            Files.writeString(json, text);
+        }
+        if (!noDoc) {
+            Path file = doc != null ? doc : ProjectPaths.docs().resolve("benchmarks.md");
+            BenchmarkDoc.writeSection(file, "bench propagate", markdown(out, davis, pose));
+            System.err.println("updated " + file);
+        }
+        return 0;
+    }
+
+    private static String markdown(Map<String, Object> r, PropagationBenchmark davis, PropagationBenchmark pose) {
+        return String.format(
+                Locale.ROOT,
+                """
+                ## Propagation and encoder (`./cycletrack bench propagate`)
+
+                Measured %s on %s, %s cores, `./cycletrack bench propagate --json out/bench-propagate.json`.
+                Median per-frame milliseconds at steady state (context full); synthetic unit features.
+
+                | what | setting | windowed ms | dense ms | speed-up | max abs label diff |
+                |---|---|---|---|---|---|
+                | propagation, DAVIS | %s | %s | %s | %.1fx | %.1e |
+                | propagation, pose | %s | %s | %s | %.1fx | %.1e |
+
+                | encoder (ResNet-18 to layer3, stride 8, reflect padding, fp32, DJL PyTorch CPU) | ms |
+                |---|---|
+                | 320x320 | %s |
+                | 480x854 | %s |
+
+                Targets on the 2-core machine: windowed at least 5x faster than dense at the DAVIS setting with
+                equal labels; pose-setting propagation at most 20 ms per frame.
+                """,
+                LocalDate.now(),
+                r.get("cpu"),
+                r.get("threads"),
+                davis.describe(),
+                r.get("propagate_davis_windowed_ms"),
+                r.get("propagate_davis_dense_ms"),
+                (Double) r.get("propagate_davis_dense_ms") / (Double) r.get("propagate_davis_windowed_ms"),
+                (Double) r.get("propagate_davis_max_abs_diff"),
+                pose.describe(),
+                r.get("propagate_pose_windowed_ms"),
+                r.get("propagate_pose_dense_ms"),
+                (Double) r.get("propagate_pose_dense_ms") / (Double) r.get("propagate_pose_windowed_ms"),
+                (Double) r.get("propagate_pose_max_abs_diff"),
+                r.get("encoder_320_ms"),
+                r.get("encoder_480p_ms"));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: fall through.
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** Registers {@code bench propagate} with the launcher. */
+    public static final class Provider implements CommandProvider {
+        @Override
+        public Object command() {
+            return new BenchPropagateCommand();
+        }
+
+        @Override
+        public String parent() {
+            return "bench";
+        }
+    }
+}
