@@ -12,7 +12,7 @@ import java.util.Optional;
 public final class Samples {
 
     /** Folder of the shipped J-HMDB "catch" clip (video + joint_positions.mat). */
-    public static final String JHMDB_CATCH = "jhmdb-catch";
+    public static final String JHMDB_CATCH = "jhmdb/Goal_Keeping_Tips_catch_f_cm_np1_fr_med_2";
 
     private Samples() {}
 
@@ -31,7 +31,7 @@ public final class Samples {
         return Optional.empty();
     }
 
-    /** {@code samples/jhmdb-catch}, if present. */
+    /** {@code samples/jhmdb/Goal_Keeping_Tips_catch_f_cm_np1_fr_med_2} (a data root for eval --root samples), if present. */
     public static Optional<Path> jhmdbCatch() {
         return locate().map(p -> p.resolve(JHMDB_CATCH)).filter(Files::isDirectory);
     }

@@ -172,7 +172,7 @@ class LucasKanadeKeypointTrackerTest {
 
     @Test
     void tracksTheGoalkeeperInTheShippedSample() throws IOException {
-        Path dir = Samples.jhmdbCatch().orElseThrow(() -> new AssertionError("samples/jhmdb-catch is missing"));
+        Path dir = Samples.jhmdbCatch().orElseThrow(() -> new AssertionError("the shipped J-HMDB sample is missing"));
         JhmdbClip clip = JhmdbClip.open(dir);
         double lkError = 0;
         double stillError = 0;

@@ -54,7 +54,7 @@ class JhmdbClipTest {
 
     @Test
     void theShippedSampleOpensAsVideoPlusMat() throws IOException {
-        Path dir = Samples.jhmdbCatch().orElseThrow(() -> new AssertionError("samples/jhmdb-catch is missing"));
+        Path dir = Samples.jhmdbCatch().orElseThrow(() -> new AssertionError("the shipped J-HMDB sample is missing"));
         JhmdbClip clip = JhmdbClip.open(dir);
         assertTrue(clip.isVideo());
         assertEquals(40, clip.frameCount());

@@ -23,7 +23,7 @@ class VideoFramesTest {
     Path tmp;
 
     static Path sampleVideo() {
-        Path dir = Samples.jhmdbCatch().orElseThrow(() -> new AssertionError("samples/jhmdb-catch is missing"));
+        Path dir = Samples.jhmdbCatch().orElseThrow(() -> new AssertionError("the shipped J-HMDB sample is missing"));
         return dir.resolve(CLIP + ".avi");
     }
 
