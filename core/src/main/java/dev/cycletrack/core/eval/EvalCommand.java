@@ -145,6 +145,14 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.println(ds.id() + " / " + how.id() + (modelName == null ? "" : " / " + modelName)
                     + (how.usesEncoder() ? " / " + settings : ""));
             report.printTable(System.out);
+            if (report.settings().containsKey("encode_ms")) {
+                System.out.printf(
+                        java.util.Locale.ROOT,
+                        "per frame: encode %.0f ms, propagate %.0f ms, decode %.0f ms%n",
+                        report.settings().get("encode_ms"),
+                        report.settings().get("propagate_ms"),
+                        report.settings().get("decode_ms"));
+            }
             if (json != null) {
                 report.writeJson(json);
                 System.out.println("wrote " + json);
@@ -192,6 +200,7 @@ public final class EvalCommand implements Callable<Integer> {
             throws IOException {
         Map<String, Double> mean = new LinkedHashMap<>();
         Map<String, Map<String, Double>> perSequence;
+        Evaluator evaluator;
         switch (ds) {
             case DAVIS2016 -> {
                 DavisDataset davis = data.davis()
@@ -202,7 +211,8 @@ public final class EvalCommand implements Callable<Integer> {
                     total += davis.sequence(n).frameCount();
                 }
                 try (ProgressBar bar = ProgressBars.create("eval " + ds.id(), total, "frames")) {
-                    perSequence = new Evaluator(factory, overlays, listener(bar)).davis(davis, names, mean);
+                    evaluator = new Evaluator(factory, overlays, listener(bar));
+                    perSequence = evaluator.davis(davis, names, mean);
                 }
             }
             case BADJA -> {
@@ -214,7 +224,8 @@ public final class EvalCommand implements Callable<Integer> {
                     total += badja.sequence(n).propagationFrames().size();
                 }
                 try (ProgressBar bar = ProgressBars.create("eval " + ds.id(), total, "frames")) {
-                    perSequence = new Evaluator(factory, overlays, listener(bar)).badja(badja, names, mean);
+                    evaluator = new Evaluator(factory, overlays, listener(bar));
+                    perSequence = evaluator.badja(badja, names, mean);
                 }
             }
             case JHMDB -> {
@@ -234,7 +245,8 @@ public final class EvalCommand implements Callable<Integer> {
                     total += JhmdbClip.open(c).frameCount();
                 }
                 try (ProgressBar bar = ProgressBars.create("eval " + ds.id(), total, "frames")) {
-                    perSequence = new Evaluator(factory, overlays, listener(bar)).jhmdb(clips, mean);
+                    evaluator = new Evaluator(factory, overlays, listener(bar));
+                    perSequence = evaluator.jhmdb(clips, mean);
                 }
             }
             default -> throw new IllegalStateException();
@@ -246,6 +258,7 @@ public final class EvalCommand implements Callable<Integer> {
             used.put("radius", settings.params().radius());
             used.put("topk", settings.params().topK());
             used.put("temperature", settings.params().temperature());
+            used.putAll(evaluator.stageMillis());
         }
         return new EvalReport(ds.id(), how.id(), modelName, used, perSequence, mean);
     }

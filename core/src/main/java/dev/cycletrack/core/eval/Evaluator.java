@@ -46,6 +46,28 @@ public final class Evaluator {
     private final TrackerFactory trackers;
     private final Path overlays;
     private final Listener listener;
+    private long frames;
+    private long encodeNanos;
+    private long propagateNanos;
+    private long decodeNanos;
+
+    /** Mean milliseconds per tracked frame for encode, propagate and decode (encoder methods only). */
+    public Map<String, Double> stageMillis() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (frames > 0 && encodeNanos + propagateNanos + decodeNanos > 0) {
+            m.put("encode_ms", encodeNanos / 1e6 / frames);
+            m.put("propagate_ms", propagateNanos / 1e6 / frames);
+            m.put("decode_ms", decodeNanos / 1e6 / frames);
+        }
+        return m;
+    }
+
+    private void timed(VideoTracker<?> tracker) {
+        frames++;
+        encodeNanos += tracker.lastTimes().encodeNanos();
+        propagateNanos += tracker.lastTimes().propagateNanos();
+        decodeNanos += tracker.lastTimes().decodeNanos();
+    }
 
     public Evaluator(TrackerFactory trackers, Path overlays, Listener listener) {
         this.trackers = trackers;
@@ -75,6 +97,7 @@ public final class Evaluator {
                 for (int t = 1; t < frames; t++) {
                     RgbImage frame = seq.readFrame(t);
                     pred = tracker.next(frame);
+                    timed(tracker);
                     scorer.addFrame(seq.readAnnotation(t).ids(), pred.ids());
                     if (overlay != null) {
                         overlay.writeMask(frame, pred);
@@ -134,6 +157,7 @@ public final class Evaluator {
                 for (int i = 1; i < frames.size(); i++) {
                     RgbImage frame = Images.readRgb(frames.get(i));
                     pred = tracker.next(frame);
+                    timed(tracker);
                     BadjaFrame gt = annotated.get(seq.seedIndex() + i);
                     if (gt != null) {
                         pck.addFrame(
@@ -179,6 +203,9 @@ public final class Evaluator {
                             overlay = overlay(clip.name(), frame, 30);
                         }
                         List<Keypoint> p = t == 0 ? tracker.start(frame, clip.joints(0)) : tracker.next(frame);
+                        if (t > 0) {
+                            timed(tracker);
+                        }
                         gt.add(clip.joints(t).toArray(Keypoint[]::new));
                         pred.add(p.toArray(Keypoint[]::new));
                         if (overlay != null) {
