@@ -63,17 +63,17 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         PropagationBenchmark davis = new PropagationBenchmark(60, 107, 256, 2, davisParams, 1);
         System.err.println("DAVIS setting: " + davis.describe());
         PropagationBenchmark.Timing dw = davis.time(Propagator.windowed(), 2, frames);
-        System.err.printf(Locale.ROOT, "  windowed %.1f ms%n", dw.medianMs());
+        System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", dw.medianMs(), dw.cpuMsPerFrame());
         PropagationBenchmark.Timing dd = davis.time(Propagator.dense(), 0, denseFrames);
-        System.err.printf(Locale.ROOT, "  dense    %.1f ms%n", dd.medianMs());
+        System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", dd.medianMs(), dd.cpuMsPerFrame());
         double davisDiff = davis.maxDifference(Propagator.windowed(), Propagator.dense(), 2);
 
         PropagationBenchmark pose = new PropagationBenchmark(40, 40, 256, 16, poseParams, 2);
         System.err.println("pose setting: " + pose.describe());
         PropagationBenchmark.Timing pw = pose.time(Propagator.windowed(), 3, Math.max(frames, 15));
-        System.err.printf(Locale.ROOT, "  windowed %.1f ms%n", pw.medianMs());
+        System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", pw.medianMs(), pw.cpuMsPerFrame());
         PropagationBenchmark.Timing pd = pose.time(Propagator.dense(), 1, Math.max(denseFrames, 5));
-        System.err.printf(Locale.ROOT, "  dense    %.1f ms%n", pd.medianMs());
+        System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", pd.medianMs(), pd.cpuMsPerFrame());
         double poseDiff = pose.maxDifference(Propagator.windowed(), Propagator.dense(), 4);
 
         PropagationBenchmark.Timing e320;
@@ -82,9 +82,9 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                 Encoder encoder = random.encoder()) {
             System.err.println("encoder (ResNet-18 to layer3, reflect padding)");
             e320 = EncoderBenchmark.time(encoder, 320, 320, 2, 7);
-            System.err.printf(Locale.ROOT, "  320x320  %.1f ms%n", e320.medianMs());
+            System.err.printf(Locale.ROOT, "  320x320  %.1f ms (cpu %.0f ms)%n", e320.medianMs(), e320.cpuMsPerFrame());
             e480 = EncoderBenchmark.time(encoder, 854, 480, 1, 5);
-            System.err.printf(Locale.ROOT, "  480x854  %.1f ms%n", e480.medianMs());
+            System.err.printf(Locale.ROOT, "  480x854  %.1f ms (cpu %.0f ms)%n", e480.medianMs(), e480.cpuMsPerFrame());
         }
 
         out.put("propagate_davis_windowed_ms", round(dw.medianMs()));
@@ -96,6 +96,15 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         out.put("propagate_pose_max_abs_diff", poseDiff);
         out.put("encoder_320_ms", round(e320.medianMs()));
         out.put("encoder_480p_ms", round(e480.medianMs()));
+        out.put(
+                "cpu_ms_per_frame",
+                Map.of(
+                        "propagate_davis_windowed", round(dw.cpuMsPerFrame()),
+                        "propagate_davis_dense", round(dd.cpuMsPerFrame()),
+                        "propagate_pose_windowed", round(pw.cpuMsPerFrame()),
+                        "propagate_pose_dense", round(pd.cpuMsPerFrame()),
+                        "encoder_320", round(e320.cpuMsPerFrame()),
+                        "encoder_480p", round(e480.cpuMsPerFrame())));
         out.put("threads", Runtime.getRuntime().availableProcessors());
         out.put("cpu", cpuModel());
 

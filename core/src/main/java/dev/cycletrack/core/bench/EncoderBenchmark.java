@@ -18,12 +18,14 @@ public final class EncoderBenchmark {
             encoder.encode(image);
         }
         double[] ms = new double[measured];
+        long cpu0 = PropagationBenchmark.processCpuNanos();
         for (int i = 0; i < measured; i++) {
             long start = System.nanoTime();
             encoder.encode(image);
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
+        double cpu = (PropagationBenchmark.processCpuNanos() - cpu0) / 1e6 / measured;
         Arrays.sort(ms);
-        return new PropagationBenchmark.Timing(ms[measured / 2], ms[0], measured);
+        return new PropagationBenchmark.Timing(ms[measured / 2], ms[0], cpu, measured);
     }
 }

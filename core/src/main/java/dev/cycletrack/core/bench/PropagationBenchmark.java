@@ -17,8 +17,17 @@ import java.util.SplittableRandom;
  */
 public final class PropagationBenchmark {
 
-    /** Median and fastest per-frame milliseconds over the measured steps. */
-    public record Timing(double medianMs, double minMs, int frames) {}
+    /**
+     * Median and fastest per-frame wall milliseconds over the measured steps, and the process CPU
+     * milliseconds per step (robust to other load on the machine; about cores x wall when idle).
+     */
+    public record Timing(double medianMs, double minMs, double cpuMsPerFrame, int frames) {}
+
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
 
     private final PropagationParams params;
     private final List<FeatureMap> frames = new ArrayList<>();
@@ -74,14 +83,16 @@ public final class PropagationBenchmark {
             ctx.step(frames.get(next + (i % 3)));
         }
         double[] ms = new double[measured];
+        long cpu0 = processCpuNanos();
         for (int i = 0; i < measured; i++) {
             FeatureMap f = frames.get(next + ((warmup + i) % 3));
             long start = System.nanoTime();
             ctx.step(f);
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
+        double cpu = (processCpuNanos() - cpu0) / 1e6 / measured;
         Arrays.sort(ms);
-        return new Timing(ms[measured / 2], ms[0], measured);
+        return new Timing(ms[measured / 2], ms[0], cpu, measured);
     }
 
     /** Largest absolute label difference between two propagators over {@code steps} steps. */

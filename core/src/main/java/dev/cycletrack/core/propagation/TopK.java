@@ -36,6 +36,27 @@ final class TopK {
         minIndex = 0;
     }
 
+    /** Stores the kept candidates at slot {@code at} of flat arrays sized k per node. */
+    void saveTo(float[] scores, int[] sources, int[] nodes, int[] counts, int at) {
+        System.arraycopy(score, 0, scores, at * k, count);
+        System.arraycopy(source, 0, sources, at * k, count);
+        System.arraycopy(node, 0, nodes, at * k, count);
+        counts[at] = count;
+    }
+
+    /** Restores what {@link #saveTo} stored, to continue offering candidates. */
+    void loadFrom(float[] scores, int[] sources, int[] nodes, int[] counts, int at) {
+        count = counts[at];
+        System.arraycopy(scores, at * k, score, 0, count);
+        System.arraycopy(sources, at * k, source, 0, count);
+        System.arraycopy(nodes, at * k, node, 0, count);
+        if (count == k) {
+            findMin();
+        } else {
+            min = Float.NEGATIVE_INFINITY;
+        }
+    }
+
     /** Current admission threshold: a candidate must beat it (when full) to enter. */
     float threshold() {
         return count < k ? Float.NEGATIVE_INFINITY : min;
