@@ -3,29 +3,26 @@ package dev.cycletrack.core.encoder;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.cycletrack.core.image.RgbImage;
 import dev.cycletrack.core.tensor.FeatureMap;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Turns RGB frames into the inference features of SPEC 1: RGB / 255, (x - mean) / std, the trunk up to
  * layer3 in eval mode (running BN statistics, no gradients), then L2 normalisation of every cell. The
- * result is node-major: {@code 256} channels on a grid of {@code ceil(H/8) x ceil(W/8)} cells (smaller
- * under {@link PaddingMode#NONE}, see {@link #gridSize}). Callers resize frames; the encoder does not.
+ * result is node-major: 256 channels on a grid of {@code ceil(H/8) x ceil(W/8)} cells (smaller under
+ * {@link PaddingMode#NONE}, see {@link #gridSize}). Callers resize frames; the encoder does not.
  *
  * <p>The encoder owns a snapshot of the weights (BN folded into the convs) and is independent of the
  * trunk or artifact it was made from. Every call works in its own NDManager, closed before it returns,
- * so memory stays flat over any number of frames.
+ * so native memory stays flat over any number of frames.
  *
- * <p>Thread safety: the encode methods are {@code synchronized}; an encoder may be shared, but calls
- * run one at a time (PyTorch already uses every core inside one call). For parallel encoding create
+ * <p>Thread safety: the encode methods are {@code synchronized}. An encoder may be shared, but its
+ * calls run one at a time (PyTorch already uses every core inside one call); for parallel encoding use
  * one encoder per thread. Close the encoder to free its native weights.
  */
 public final class Encoder implements AutoCloseable {
@@ -33,22 +30,20 @@ public final class Encoder implements AutoCloseable {
     private final NDManager manager;
     private final FusedTrunk net;
     private final InputNormalization normalization;
-    private final float[][] levels;
-    private ByteBuffer inputBuffer = ByteBuffer.allocateDirect(0);
+    private final FramePacker packer;
     private boolean closed;
 
     private Encoder(ResNetTrunk trunk, InputNormalization normalization) {
         Objects.requireNonNull(trunk, "trunk");
         this.normalization = Objects.requireNonNull(normalization, "normalization");
-        ResNetTrunk layer3 = trunk.upTo(FeatureLayer.LAYER3);
+        this.packer = new FramePacker(normalization);
         this.manager = NDManager.newBaseManager(Device.cpu());
         try {
-            this.net = new FusedTrunk(layer3, manager);
+            this.net = new FusedTrunk(trunk.upTo(FeatureLayer.LAYER3), manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
-        this.levels = normalization.lookupTable();
     }
 
     /** An encoder on a snapshot of {@code trunk}'s current weights (a layer4 trunk is cut at layer3). */
@@ -79,7 +74,7 @@ public final class Encoder implements AutoCloseable {
         return normalization;
     }
 
-    /** The feature grid an image of this size produces. */
+    /** The feature grid an image of this size produces; refuses images too small for the trunk. */
     public GridSize gridSize(int imageHeight, int imageWidth) {
         return net.source().outputSize(imageHeight, imageWidth);
     }
@@ -97,64 +92,34 @@ public final class Encoder implements AutoCloseable {
         if (images.isEmpty()) {
             return List.of();
         }
-        int width = images.get(0).width();
-        int height = images.get(0).height();
+        RgbImage first = images.get(0);
         for (RgbImage image : images) {
-            if (image.width() != width || image.height() != height) {
-                throw new IllegalArgumentException("a batch needs images of one size: " + width + "x" + height + " and "
-                        + image.width() + "x" + image.height());
+            if (image.width() != first.width() || image.height() != first.height()) {
+                throw new IllegalArgumentException("a batch needs images of one size: " + first.width() + "x"
+                        + first.height() + " and " + image.width() + "x" + image.height());
             }
         }
-        GridSize grid = gridSize(height, width);
-        int n = images.size();
+        gridSize(first.height(), first.width()); // fail fast, before any native work
         try (NDManager call = manager.newSubManager()) {
-            NDArray input =
-                    call.create(fillInput(images, height, width), new Shape(n, 3, height, width), DataType.FLOAT32);
-            NDArray features = net.forward(input);
-            // (N, C, h, w) -> (N, h, w, C): node-major, one contiguous copy in native code.
-            float[] all = features.transpose(0, 2, 3, 1).toFloatArray();
-            return split(all, n, grid);
+            return toFeatureMaps(net.forward(packer.pack(call, images)));
         }
     }
 
-    /** Writes normalised CHW floats for the whole batch into the reused direct input buffer. */
-    private ByteBuffer fillInput(List<RgbImage> images, int height, int width) {
-        int plane = height * width;
-        int bytes = Math.multiplyExact(images.size(), 3 * plane * Float.BYTES);
-        if (inputBuffer.capacity() < bytes) {
-            inputBuffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
-        }
-        FloatBuffer out = inputBuffer.asFloatBuffer();
-        float[] row = new float[width];
-        for (int i = 0; i < images.size(); i++) {
-            byte[] rgb = images.get(i).rgb();
-            for (int c = 0; c < 3; c++) {
-                float[] table = levels[c];
-                int base = (i * 3 + c) * plane;
-                for (int y = 0; y < height; y++) {
-                    int src = y * width * 3 + c;
-                    for (int x = 0; x < width; x++) {
-                        row[x] = table[rgb[src + 3 * x] & 0xff];
-                    }
-                    out.put(base + y * width, row);
-                }
-            }
-        }
-        // The tensor reads the buffer in place: it must not be refilled before this call ends,
-        // which the synchronized encode guarantees.
-        return inputBuffer
-                .duplicate()
-                .order(ByteOrder.nativeOrder())
-                .position(0)
-                .limit(bytes);
-    }
-
-    private List<FeatureMap> split(float[] all, int n, GridSize grid) {
-        int per = grid.height() * grid.width() * channels();
+    /** (N, C, h, w) to N node-major maps, L2-normalised per cell. */
+    static List<FeatureMap> toFeatureMaps(NDArray features) {
+        Shape s = features.getShape();
+        int n = Math.toIntExact(s.get(0));
+        int channels = Math.toIntExact(s.get(1));
+        int height = Math.toIntExact(s.get(2));
+        int width = Math.toIntExact(s.get(3));
+        // (N, h, w, C) is node-major; for the channels-last output of the trunk this view is already
+        // contiguous, so no copy is made in native code.
+        float[] all = features.transpose(0, 2, 3, 1).toFloatArray();
+        int per = height * width * channels;
         List<FeatureMap> maps = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            float[] data = n == 1 ? all : java.util.Arrays.copyOfRange(all, i * per, (i + 1) * per);
-            maps.add(new FeatureMap(grid.height(), grid.width(), channels(), data).l2NormaliseInPlace());
+            float[] data = n == 1 ? all : Arrays.copyOfRange(all, i * per, (i + 1) * per);
+            maps.add(new FeatureMap(height, width, channels, data).l2NormaliseInPlace());
         }
         return maps;
     }
