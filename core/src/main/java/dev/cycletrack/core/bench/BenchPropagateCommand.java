@@ -54,6 +54,13 @@ public final class BenchPropagateCommand implements Callable<Integer> {
             description = "Measured dense steps per setting (default ${DEFAULT-VALUE}).")
     int denseFrames;
 
+    @Option(
+            names = "--only",
+            split = ",",
+            description =
+                    "Run only some parts: davis, pose, encoder (default: all; the markdown is written only for a full run).")
+    java.util.List<String> only;
+
     @Override
     public Integer call() throws IOException {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -61,30 +68,44 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         PropagationParams poseParams = Preset.POSE.params();
 
         PropagationBenchmark davis = new PropagationBenchmark(60, 107, 256, 2, davisParams, 1);
-        System.err.println("DAVIS setting: " + davis.describe());
-        PropagationBenchmark.Timing dw = davis.time(Propagator.windowed(), 2, frames);
-        System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", dw.medianMs(), dw.cpuMsPerFrame());
-        PropagationBenchmark.Timing dd = davis.time(Propagator.dense(), 0, denseFrames);
-        System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", dd.medianMs(), dd.cpuMsPerFrame());
-        double davisDiff = davis.maxDifference(Propagator.windowed(), Propagator.dense(), 2);
+        PropagationBenchmark.Timing dw = NOT_RUN;
+        PropagationBenchmark.Timing dd = NOT_RUN;
+        double davisDiff = Double.NaN;
+        if (wanted("davis")) {
+            System.err.println("DAVIS setting: " + davis.describe());
+            dw = davis.time(Propagator.windowed(), 2, frames);
+            System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", dw.medianMs(), dw.cpuMsPerFrame());
+            dd = davis.time(Propagator.dense(), 0, denseFrames);
+            System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", dd.medianMs(), dd.cpuMsPerFrame());
+            davisDiff = davis.maxDifference(Propagator.windowed(), Propagator.dense(), 2);
+        }
 
         PropagationBenchmark pose = new PropagationBenchmark(40, 40, 256, 16, poseParams, 2);
-        System.err.println("pose setting: " + pose.describe());
-        PropagationBenchmark.Timing pw = pose.time(Propagator.windowed(), 3, Math.max(frames, 15));
-        System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", pw.medianMs(), pw.cpuMsPerFrame());
-        PropagationBenchmark.Timing pd = pose.time(Propagator.dense(), 1, Math.max(denseFrames, 5));
-        System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", pd.medianMs(), pd.cpuMsPerFrame());
-        double poseDiff = pose.maxDifference(Propagator.windowed(), Propagator.dense(), 4);
+        PropagationBenchmark.Timing pw = NOT_RUN;
+        PropagationBenchmark.Timing pd = NOT_RUN;
+        double poseDiff = Double.NaN;
+        if (wanted("pose")) {
+            System.err.println("pose setting: " + pose.describe());
+            pw = pose.time(Propagator.windowed(), 3, Math.max(frames, 15));
+            System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", pw.medianMs(), pw.cpuMsPerFrame());
+            pd = pose.time(Propagator.dense(), 1, Math.max(denseFrames, 5));
+            System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", pd.medianMs(), pd.cpuMsPerFrame());
+            poseDiff = pose.maxDifference(Propagator.windowed(), Propagator.dense(), 4);
+        }
 
-        PropagationBenchmark.Timing e320;
-        PropagationBenchmark.Timing e480;
-        try (ModelArtifact random = ModelArtifact.createRandom(0, PaddingMode.REFLECT);
-                Encoder encoder = random.encoder()) {
-            System.err.println("encoder (ResNet-18 to layer3, reflect padding)");
-            e320 = EncoderBenchmark.time(encoder, 320, 320, 2, 7);
-            System.err.printf(Locale.ROOT, "  320x320  %.1f ms (cpu %.0f ms)%n", e320.medianMs(), e320.cpuMsPerFrame());
-            e480 = EncoderBenchmark.time(encoder, 854, 480, 1, 5);
-            System.err.printf(Locale.ROOT, "  480x854  %.1f ms (cpu %.0f ms)%n", e480.medianMs(), e480.cpuMsPerFrame());
+        PropagationBenchmark.Timing e320 = NOT_RUN;
+        PropagationBenchmark.Timing e480 = NOT_RUN;
+        if (wanted("encoder")) {
+            try (ModelArtifact random = ModelArtifact.createRandom(0, PaddingMode.REFLECT);
+                    Encoder encoder = random.encoder()) {
+                System.err.println("encoder (ResNet-18 to layer3, reflect padding)");
+                e320 = EncoderBenchmark.time(encoder, 320, 320, 2, 7);
+                System.err.printf(
+                        Locale.ROOT, "  320x320  %.1f ms (cpu %.0f ms)%n", e320.medianMs(), e320.cpuMsPerFrame());
+                e480 = EncoderBenchmark.time(encoder, 854, 480, 1, 5);
+                System.err.printf(
+                        Locale.ROOT, "  480x854  %.1f ms (cpu %.0f ms)%n", e480.medianMs(), e480.cpuMsPerFrame());
+            }
         }
 
         out.put("propagate_davis_windowed_ms", round(dw.medianMs()));
@@ -114,7 +135,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         if (json != null) {
             Files.writeString(json, text);
         }
-        if (!noDoc) {
+        if (!noDoc && only == null) {
             Path file = doc != null ? doc : ProjectPaths.docs().resolve("benchmarks.md");
             BenchmarkDoc.writeSection(file, "bench propagate", markdown(out, davis, pose));
             System.err.println("updated " + file);
@@ -161,8 +182,15 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                 r.get("encoder_480p_ms"));
     }
 
+    private static final PropagationBenchmark.Timing NOT_RUN =
+            new PropagationBenchmark.Timing(Double.NaN, Double.NaN, Double.NaN, 0);
+
+    private boolean wanted(String part) {
+        return only == null || only.contains(part);
+    }
+
     private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
+        return Double.isNaN(v) ? v : Math.round(v * 10) / 10.0;
     }
 
     static String cpuModel() {
