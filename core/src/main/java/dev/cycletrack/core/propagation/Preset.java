@@ -16,7 +16,7 @@ import java.util.Locale;
  */
 public enum Preset {
     VOS(new InputSize.Native(), new PropagationParams(20, 12, 10, 0.05)),
-    POSE(new InputSize.Square(320), new PropagationParams(7, 10, 10, 0.05)),
+    POSE(new InputSize.Square(320), new PropagationParams(7, 5, 10, 0.05)),
     FACE(new InputSize.Square(320), new PropagationParams(4, 5, 10, 0.05));
 
     private final InputSize inputSize;
