@@ -210,10 +210,7 @@ public final class EvalCommand implements Callable<Integer> {
                 for (String n : names) {
                     total += davis.sequence(n).frameCount();
                 }
-                try (ProgressBar bar = ProgressBars.create("eval " + ds.id(), total, "frames")) {
-                    evaluator = new Evaluator(factory, overlays, listener(bar));
-                    perSequence = evaluator.davis(davis, names, mean);
-                }
+                evaluator = withProgress(ds, factory, total, e -> e.davis(davis, names, mean));
             }
             case BADJA -> {
                 BadjaDataset badja = data.badja()
@@ -223,10 +220,7 @@ public final class EvalCommand implements Callable<Integer> {
                 for (String n : names) {
                     total += badja.sequence(n).propagationFrames().size();
                 }
-                try (ProgressBar bar = ProgressBars.create("eval " + ds.id(), total, "frames")) {
-                    evaluator = new Evaluator(factory, overlays, listener(bar));
-                    perSequence = evaluator.badja(badja, names, mean);
-                }
+                evaluator = withProgress(ds, factory, total, e -> e.badja(badja, names, mean));
             }
             case JHMDB -> {
                 List<Path> clips = new ArrayList<>();
@@ -244,13 +238,11 @@ public final class EvalCommand implements Callable<Integer> {
                 for (Path c : clips) {
                     total += JhmdbClip.open(c).frameCount();
                 }
-                try (ProgressBar bar = ProgressBars.create("eval " + ds.id(), total, "frames")) {
-                    evaluator = new Evaluator(factory, overlays, listener(bar));
-                    perSequence = evaluator.jhmdb(clips, mean);
-                }
+                evaluator = withProgress(ds, factory, total, e -> e.jhmdb(clips, mean));
             }
             default -> throw new IllegalStateException();
         }
+        perSequence = evaluator.results();
         Map<String, Object> used = new LinkedHashMap<>();
         if (how.usesEncoder()) {
             used.put("input_size", settings.inputSize().toString());
@@ -277,6 +269,21 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         return sequences;
+    }
+
+    /** One evaluation pass over a dataset, returning the per-sequence scores. */
+    @FunctionalInterface
+    private interface Pass {
+        Map<String, Map<String, Double>> run(Evaluator evaluator) throws IOException;
+    }
+
+    private Evaluator withProgress(EvalDataset ds, TrackerFactory factory, long totalFrames, Pass pass)
+            throws IOException {
+        try (ProgressBar bar = ProgressBars.create("eval " + ds.id(), totalFrames, "frames")) {
+            Evaluator evaluator = new Evaluator(factory, overlays, listener(bar));
+            evaluator.keep(pass.run(evaluator));
+            return evaluator;
+        }
     }
 
     private static Evaluator.Listener listener(ProgressBar bar) {

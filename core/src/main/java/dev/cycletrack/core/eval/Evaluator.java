@@ -51,6 +51,17 @@ public final class Evaluator {
     private long propagateNanos;
     private long decodeNanos;
 
+    private Map<String, Map<String, Double>> results = Map.of();
+
+    void keep(Map<String, Map<String, Double>> perSequence) {
+        this.results = perSequence;
+    }
+
+    /** The per-sequence scores of the last pass. */
+    public Map<String, Map<String, Double>> results() {
+        return results;
+    }
+
     /** Mean milliseconds per tracked frame for encode, propagate and decode (encoder methods only). */
     public Map<String, Double> stageMillis() {
         Map<String, Double> m = new LinkedHashMap<>();
