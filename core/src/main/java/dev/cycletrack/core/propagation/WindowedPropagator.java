@@ -23,7 +23,7 @@ import java.util.List;
 final class WindowedPropagator implements Propagator {
 
     static final int TILE = Integer.getInteger("cycletrack.propagation.tile", 8);
-    static final int LONG_BLOCK = 256;
+    static final int LONG_BLOCK = Integer.getInteger("cycletrack.propagation.longBlock", 256);
 
     @Override
     public float[] propagate(
