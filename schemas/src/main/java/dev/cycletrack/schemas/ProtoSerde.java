@@ -25,14 +25,29 @@ public final class ProtoSerde<T extends Message> implements Serde<T> {
     private final String typeName;
     private final Parser<T> parser;
     private final boolean isKey;
+    private final boolean useHeaders;
 
+    /** A serde for record keys ({@code isKey}, no schema header) or values (with the schema header). */
     public ProtoSerde(T defaultInstance, boolean isKey) {
+        this(defaultInstance, isKey, !isKey);
+    }
+
+    /**
+     * A serde that neither writes nor checks the schema header: for state stores, whose serdes see the
+     * headers of whatever record is being processed.
+     */
+    public static <T extends Message> ProtoSerde<T> withoutHeaders(T defaultInstance) {
+        return new ProtoSerde<>(defaultInstance, false, false);
+    }
+
+    private ProtoSerde(T defaultInstance, boolean isKey, boolean useHeaders) {
         Objects.requireNonNull(defaultInstance, "defaultInstance");
         this.typeName = defaultInstance.getDescriptorForType().getFullName();
         @SuppressWarnings("unchecked")
         Parser<T> p = (Parser<T>) defaultInstance.getParserForType();
         this.parser = p;
         this.isKey = isKey;
+        this.useHeaders = useHeaders;
     }
 
     /** The full Protobuf name, e.g. {@code cycletrack.v1.Frame}. */
@@ -50,7 +65,7 @@ public final class ProtoSerde<T extends Message> implements Serde<T> {
 
             @Override
             public byte[] serialize(String topic, Headers headers, T data) {
-                if (data != null && headers != null && !isKey) {
+                if (data != null && headers != null && useHeaders) {
                     headers.remove(SCHEMA_HEADER);
                     headers.add(SCHEMA_HEADER, typeName.getBytes(StandardCharsets.UTF_8));
                 }
@@ -69,7 +84,7 @@ public final class ProtoSerde<T extends Message> implements Serde<T> {
 
             @Override
             public T deserialize(String topic, Headers headers, byte[] data) {
-                if (headers != null && !isKey) {
+                if (headers != null && useHeaders) {
                     Header h = headers.lastHeader(SCHEMA_HEADER);
                     if (h != null && h.value() != null) {
                         String declared = new String(h.value(), StandardCharsets.UTF_8);
