@@ -132,7 +132,8 @@ class RestoreOnRealBrokerTest {
         long end = System.nanoTime() + 120_000_000_000L;
         while (got.size() < n) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("only " + got.size() + " of " + n + " frames labelled in time: " + got.keySet());
+                throw new AssertionError(
+                        "only " + got.size() + " of " + n + " frames labelled in time: " + got.keySet());
             }
             for (var r : reader.poll(Duration.ofMillis(100))) {
                 got.put(r.value().getSeq(), r.value());
@@ -141,9 +142,9 @@ class RestoreOnRealBrokerTest {
     }
 
     private static List<List<Keypoint>> offline(
-            dev.cycletrack.core.encoder.Encoder encoder, LabelInit init, List<byte[]> jpegs)
-            throws Exception {
-        PropagationSettings s = PropagationSettings.of(Preset.POSE).withInputSize(InputSize.parse(TestClips.INPUT_SIZE));
+            dev.cycletrack.core.encoder.Encoder encoder, LabelInit init, List<byte[]> jpegs) throws Exception {
+        PropagationSettings s =
+                PropagationSettings.of(Preset.POSE).withInputSize(InputSize.parse(TestClips.INPUT_SIZE));
         List<List<Keypoint>> out = new ArrayList<>();
         try (PropagationTracker<List<Keypoint>> t = new PropagationTracker<>(encoder, s, new KeypointTask())) {
             out.add(t.start(Images.decode(jpegs.get(0)), TestClips.asRead(init)));
