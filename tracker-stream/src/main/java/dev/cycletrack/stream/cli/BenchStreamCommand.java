@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
         name = "stream",
         mixinStandardHelpOptions = true,
         description = {
+            "Live throughput and latency of the streaming tracker through the embedded broker.",
             "N streams of the shipped sample clip (looped) sent live at F frames/s each for S seconds through",
             "the embedded broker and the tracker (pose preset). Reports achieved frames/s, end-to-end latency",
             "(capture -> labels received) p50/p95/p99, Kafka overhead (end to end minus the tracker's compute)",

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
         name = "broker",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs a local single-node Kafka (KRaft, broker + controller) for users without Kafka, with",
-            "Cycletrack's topics created. Data stays under --data-dir across restarts. Stops on Ctrl-C."
+            "Runs a local single-node Kafka broker (KRaft) with Cycletrack's topics.",
+            "For users without Kafka: broker + controller in one process, Cycletrack's topics created. Data stays under --data-dir across restarts. Stops on Ctrl-C."
         })
 public final class BrokerCommand implements Callable<Integer> {
 

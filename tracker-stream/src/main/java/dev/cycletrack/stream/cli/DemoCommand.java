@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
+            "Live demo on the shipped sample: embedded Kafka + tracker, out/demo.mp4, latency and PCK.",
             "Starts an embedded Kafka broker and the tracker in this process, ingests the shipped J-HMDB",
             "sample clip with its first-frame keypoints (one frame in flight, like a live camera the tracker",
             "keeps up with), writes out/demo.mp4 with the tracked keypoints (dots) and the ground truth",

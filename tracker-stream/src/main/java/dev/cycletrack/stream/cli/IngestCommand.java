@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
         name = "ingest",
         mixinStandardHelpOptions = true,
         description = {
+            "Publishes a video, image folder, rtsp:// URL or camera as frames (and first-frame labels).",
             "Decodes a video file, a folder of images, an rtsp:// URL or a camera (/dev/videoN) with JavaCV and",
             "publishes its frames as JPEG to the frames topic under --stream, seq 0, 1, 2...; with --labels,",
             "first the LabelInit of the first frame (JSON file, or a J-HMDB joint_positions.mat).",

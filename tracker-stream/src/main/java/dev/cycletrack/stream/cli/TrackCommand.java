@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         name = "track",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the streaming tracker: labels every frame on the frames topic from its stream's LabelInit",
+            "Runs the streaming tracker (Kafka Streams), with an embedded broker if none is given.",
+            "Labels every frame on the frames topic from its stream's LabelInit",
             "and writes FrameLabels to the labels topic; invalid input goes to the dead-letter topic.",
             "With no --bootstrap-servers it starts an embedded single-node KRaft broker (data under --data-dir)",
             "on --broker-port, so one machine needs nothing else. Serves Prometheus metrics on",

@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
         name = "view",
         mixinStandardHelpOptions = true,
         description = {
+            "Renders a stream's frames with their labels into an MP4.",
             "Reads a stream's frames and labels from Kafka (from the beginning) and writes an MP4 with the",
             "keypoints drawn as dots or the masks tinted in. Stops when no new record came for --idle-exit-s."
         })
