@@ -203,7 +203,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
         if (!noDoc) {
             Path file = doc != null ? doc : ProjectPaths.docs().resolve("benchmarks.md");
-            BenchmarkDoc.writeSection(file, "bench stream (" + guarantee + ")", markdown(r));
+            String section = "bench stream (" + guarantee + (inputSize == null ? "" : ", " + inputSize) + ")";
+            BenchmarkDoc.writeSection(file, section, markdown(r));
             System.err.println("updated " + file);
         }
         return 0;
@@ -255,7 +256,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         return String.format(
                 Locale.ROOT,
                 """
-                ## Streaming tracker, %s (`./cycletrack bench stream --streams %d --fps %s --duration %s%s`)
+                ## Streaming tracker, %s%s (`./cycletrack bench stream --streams %d --fps %s --duration %s%s%s`)
 
                 %d streams of the J-HMDB sample (320x240 JPEG, looped) at %s frames/s each for %s s through the
                 embedded KRaft broker and the tracker (%d stream threads, %s, model `%s`, %s), %s, %d cores,
@@ -270,10 +271,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 frames older than max-frame-age (%d ms) when their turn came.
                 """,
                 r.get("processing_guarantee"),
+                inputSize == null ? "" : ", input " + inputSize,
                 streams,
                 fmt(fps),
                 fmt(duration),
                 guarantee.equals("at_least_once") ? "" : " --processing-guarantee " + guarantee,
+                inputSize == null ? "" : " --input-size " + inputSize,
                 streams,
                 fmt(fps),
                 fmt(duration),
