@@ -60,13 +60,19 @@ public final class FramePublisher implements AutoCloseable {
     }
 
     public Future<RecordMetadata> sendFrame(String stream, long seq, int width, int height, byte[] jpeg) {
+        return sendFrame(stream, seq, width, height, Encoding.JPEG, jpeg);
+    }
+
+    /** Sends already encoded image bytes, stamped with the capture time now. */
+    public Future<RecordMetadata> sendFrame(
+            String stream, long seq, int width, int height, Encoding encoding, byte[] jpeg) {
         Frame f = Frame.newBuilder()
                 .setStreamId(stream)
                 .setSeq(seq)
                 .setCaptureTimeUs(nowMicros())
                 .setWidth(width)
                 .setHeight(height)
-                .setEncoding(Encoding.JPEG)
+                .setEncoding(encoding)
                 .setData(ByteString.copyFrom(jpeg))
                 .build();
         return frames.send(new ProducerRecord<>(topics.frames().name(), stream, f));

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -138,7 +139,9 @@ public final class Tracker implements AutoCloseable {
             http.close();
         }
         watcher.close();
-        streams.close(Duration.ofSeconds(30));
+        // Leave the group at once, so another instance takes the streams over without waiting for a session timeout.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         streamsMetrics.close();
         swapper.close();
         service.close();

@@ -11,14 +11,18 @@ import dev.cycletrack.core.propagation.Preset;
 import dev.cycletrack.core.tracking.KeypointTask;
 import dev.cycletrack.core.tracking.PropagationSettings;
 import dev.cycletrack.core.tracking.PropagationTracker;
+import dev.cycletrack.schemas.ModelArtifactDigest;
 import dev.cycletrack.schemas.v1.FrameKey;
 import dev.cycletrack.schemas.v1.FrameLabels;
 import dev.cycletrack.schemas.v1.LabelInit;
+import dev.cycletrack.schemas.v1.ModelVersion;
 import dev.cycletrack.schemas.v1.OutKeypoint;
 import dev.cycletrack.stream.broker.TopicSetup;
 import dev.cycletrack.stream.config.TrackerConfig;
 import dev.cycletrack.stream.encoder.EncoderService;
 import dev.cycletrack.stream.encoder.LoadedModel;
+import dev.cycletrack.stream.encoder.ModelSwapper;
+import dev.cycletrack.stream.encoder.ModelWatcher;
 import dev.cycletrack.stream.metrics.TrackerMetrics;
 import dev.cycletrack.stream.processor.TrackerTopology;
 import java.nio.file.Files;
@@ -31,6 +35,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -41,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * On a real KRaft broker: a tracker instance labels the first half of a stream and stops; its local
  * state is gone (another machine takes over); a new instance restores the context from the changelog
  * topics, re-encodes the stored frames, and labels the rest. Every label equals the uninterrupted
- * offline run exactly.
+ * offline run exactly. Then a model version announced on the models topic is picked up.
  */
 class RestoreOnRealBrokerTest {
 
@@ -87,6 +92,8 @@ class RestoreOnRealBrokerTest {
                     }
                     pub.flush();
                     await(reader, got, half);
+                    first.close(
+                            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
                 }
                 // The first instance's machine is gone with its RocksDB files.
                 deleteTree(tmp.resolve("state-1"));
@@ -97,6 +104,35 @@ class RestoreOnRealBrokerTest {
                     }
                     pub.flush();
                     await(reader, got, n);
+                }
+
+                // A model version announced on the models topic is loaded, checked and swapped in.
+                Path v1 = tmp.resolve("model-v1");
+                try (ModelArtifact seed1 = ModelArtifact.createRandom(1, PaddingMode.REFLECT)) {
+                    seed1.save(v1);
+                }
+                try (ModelSwapper swapper = new ModelSwapper(service, metrics);
+                        ModelWatcher watcher =
+                                new ModelWatcher(bootstrap, config.topics().models(), swapper);
+                        var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                                Map.<String, Object>of("bootstrap.servers", bootstrap),
+                                config.topics().models().keySerde().serializer(),
+                                config.topics().models().valueSerde().serializer())) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                    config.topics().models().name(),
+                                    "stfc3",
+                                    ModelVersion.newBuilder()
+                                            .setName("stfc3")
+                                            .setVersion("v1")
+                                            .setUri(v1.toUri().toString())
+                                            .setSha256(ModelArtifactDigest.of(v1))
+                                            .build()))
+                            .get();
+                    long end = System.nanoTime() + 60_000_000_000L;
+                    while (!service.current().version().equals("v1") && System.nanoTime() < end) {
+                        Thread.sleep(50);
+                    }
+                    assertEquals("v1", service.current().version(), "announced version swapped in");
                 }
             }
             assertEquals(n, got.size());

@@ -80,8 +80,8 @@ public final class TestClips {
             b.addKeypoints(InitKeypoint.newBuilder()
                     .setId(j)
                     .setName(j < JhmdbClip.JOINT_NAMES.size() ? JhmdbClip.JOINT_NAMES.get(j) : "k" + j)
-                    .setX((float) k.x())
-                    .setY((float) k.y())
+                    .setX(k.x())
+                    .setY(k.y())
                     .setVisible(k.visible()));
         }
         return b.build();

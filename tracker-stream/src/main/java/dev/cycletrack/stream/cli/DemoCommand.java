@@ -61,6 +61,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--input-size", description = "Override the pose preset's 320x320 input (e.g. square:256).")
     String inputSize;
 
+    @Option(
+            names = "--jpeg-quality",
+            defaultValue = "0",
+            description = "Send JPEG frames of this quality; default 0 = lossless PNG: the same frames and"
+                    + " labels as `eval --dataset jhmdb --root samples --method random`, so the same PCK.")
+    int jpegQuality;
+
     @Override
     public Integer call() throws Exception {
         long wallStart = System.nanoTime();
@@ -71,7 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
         List<byte[]> jpegs = new ArrayList<>();
         try (FrameStream frames = clip.frames()) {
             while (frames.hasNext()) {
-                jpegs.add(Images.encodeJpeg(frames.next(), 90));
+                var img = frames.next();
+                jpegs.add(jpegQuality > 0 ? Images.encodeJpeg(img, jpegQuality) : Images.encodePng(img));
             }
         }
         Path work = ProjectPaths.root().orElse(Path.of(".")).resolve("out").resolve(".demo-kafka");
@@ -109,7 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
                 pub.sendInit(init.build());
                 loopStart = System.nanoTime();
                 for (int i = 0; i < jpegs.size(); i++) {
-                    pub.sendFrame(stream, i, clip.width(), clip.height(), jpegs.get(i));
+                    pub.sendFrame(stream, i, clip.width(), clip.height(), encoding(), jpegs.get(i));
                     pub.flush();
                     long deadline = System.nanoTime() + 120_000_000_000L;
                     while (!labels.containsKey((long) i)) {
@@ -135,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
                                 .setSeq(i)
                                 .setWidth(clip.width())
                                 .setHeight(clip.height())
-                                .setEncoding(Encoding.JPEG)
+                                .setEncoding(encoding())
                                 .setData(com.google.protobuf.ByteString.copyFrom(jpegs.get(i)))
                                 .build());
             }
@@ -178,7 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf(
                 Locale.ROOT,
                 """
-                demo: %d frames of %s tracked live through Kafka with model %s
+                demo: %d frames of %s (%s) tracked live through Kafka with model %s
                   throughput        %.1f frames/s (one frame in flight)
                   end to end        p50 %.1f ms   p95 %.1f ms   p99 %.1f ms   (capture -> labels received)
                   compute           p50 %.1f ms   (encode p50 %.1f ms, propagate p50 %.1f ms)
@@ -189,6 +197,7 @@ public final class DemoCommand implements Callable<Integer> {
                 """,
                 jpegs.size(),
                 clip.name(),
+                jpegQuality > 0 ? "JPEG q" + jpegQuality : "lossless PNG",
                 labels.get(1L).getModelVersion(),
                 (jpegs.size()) / secs,
                 pl.p(50),
@@ -205,6 +214,10 @@ public final class DemoCommand implements Callable<Integer> {
                 (System.nanoTime() - wallStart) / 1e9);
         deleteTree(work);
         return 0;
+    }
+
+    private Encoding encoding() {
+        return jpegQuality > 0 ? Encoding.JPEG : Encoding.PNG;
     }
 
     static void deleteTree(Path dir) throws IOException {

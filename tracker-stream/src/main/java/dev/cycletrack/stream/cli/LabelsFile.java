@@ -71,8 +71,8 @@ final class LabelsFile {
                     b.addKeypoints(InitKeypoint.newBuilder()
                             .setId(k.path("id").asInt(i))
                             .setName(k.path("name").asText(""))
-                            .setX((float) k.get("x").asDouble())
-                            .setY((float) k.get("y").asDouble())
+                            .setX(k.get("x").asDouble())
+                            .setY(k.get("y").asDouble())
                             .setVisible(k.path("visible").asBoolean(true)));
                     i++;
                 }
@@ -101,8 +101,8 @@ final class LabelsFile {
             b.addKeypoints(InitKeypoint.newBuilder()
                     .setId(j)
                     .setName(j < names.size() ? names.get(j) : "")
-                    .setX((float) k.x())
-                    .setY((float) k.y())
+                    .setX(k.x())
+                    .setY(k.y())
                     .setVisible(k.visible()));
         }
     }

@@ -81,7 +81,7 @@ public final class StreamSetup {
                 throw invalid(InvalidReason.INVALID_KEYPOINTS, init, "a KEYPOINTS LabelInit has no keypoints");
             }
             for (InitKeypoint k : init.getKeypointsList()) {
-                if (!Float.isFinite(k.getX()) || !Float.isFinite(k.getY())) {
+                if (!Double.isFinite(k.getX()) || !Double.isFinite(k.getY())) {
                     throw invalid(
                             InvalidReason.INVALID_KEYPOINTS,
                             init,
