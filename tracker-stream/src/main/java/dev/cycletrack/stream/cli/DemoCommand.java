@@ -191,7 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
                   end to end        p50 %.1f ms   p95 %.1f ms   p99 %.1f ms   (capture -> labels received)
                   compute           p50 %.1f ms   (encode p50 %.1f ms, propagate p50 %.1f ms)
                   Kafka overhead    p50 %.1f ms   (end to end minus compute)
-                  PCK@0.1 %.1f   PCK@0.2 %.1f   (vs the sample's ground truth, frame 0 excluded)
+                  PCK@0.1 %.2f   PCK@0.2 %.2f   (vs the sample's ground truth, frame 0 excluded)
                   video             %s (%d frames: dots = tracked, rings = ground truth)
                   wall time         %.1f s
                 """,
