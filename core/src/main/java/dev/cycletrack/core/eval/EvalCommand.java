@@ -61,7 +61,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Model artifact directory (default: the project's models/stfc3).")
     Path model;
 
-    @Option(names = "--preset", description = "vos, pose or face (default: vos for DAVIS, pose for BADJA and J-HMDB).")
+    @Option(names = "--preset", description = "vos, pose or face (default: vos for DAVIS and BADJA, pose for J-HMDB).")
     String preset;
 
     @Option(names = "--input-size", description = "Override the preset's resize: native, short:<px>, square:<px>.")
