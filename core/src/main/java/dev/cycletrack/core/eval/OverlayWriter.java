@@ -35,6 +35,8 @@ public final class OverlayWriter implements AutoCloseable {
     private final int height;
 
     public OverlayWriter(Path file, int width, int height, double fps) throws IOException {
+        // FFmpeg prints its stream banner at INFO level; only errors belong on the user's terminal.
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
         this.file = file;
         // MPEG-4 needs even sizes.
         this.width = width & ~1;
