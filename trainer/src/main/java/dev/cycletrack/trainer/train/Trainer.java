@@ -200,6 +200,32 @@ public final class Trainer implements AutoCloseable {
                 !ok);
     }
 
+    /**
+     * Seconds of the model alone on {@code batch}: the same batched forward (training mode) and a backward
+     * of a plain sum of the features, without the warp, transitions and loss, and without an update
+     * (gradients are zeroed). The baseline the cycle loss's overhead is measured against.
+     */
+    public double encoderOnlySeconds(ClipSource.Batch batch) {
+        long t0 = System.nanoTime();
+        int b = batch.size();
+        int t = config.clipLength;
+        int s = config.cropSize;
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray input = sub.create(batch.pixels(), new Shape((long) b * 2 * t, 3, s, s));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray features = model.features(store, input, true);
+                gc.backward(features.sum());
+            }
+        }
+        adam.zeroGradients();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** One full training step on a given batch, timed, without advancing the step counter or the data. */
+    public StepResult stepOn(ClipSource.Batch batch) {
+        return run(batch);
+    }
+
     /** The run's position for state.json (the caller adds what it tracks: elapsed time, best score...). */
     public ObjectNode state(ObjectMapper json) {
         ObjectNode state = json.createObjectNode();
