@@ -56,16 +56,22 @@ public final class BilinearSampler {
             }
         }
         NDManager m = input.getManager();
-        try (NDArray idx = m.create(index, new Shape(n, 1, (long) WarpGrid.NEIGHBOURS * p));
-                NDArray wts = m.create(weight, new Shape(n, 1, WarpGrid.NEIGHBOURS, p));
-                NDArray flat = input.reshape(n, c, (long) h * w);
-                NDArray expanded = idx.broadcast(new Shape(n, c, (long) WarpGrid.NEIGHBOURS * p));
-                NDArray gathered = flat.gather(expanded, 2);
-                NDArray split = gathered.reshape(n, c, WarpGrid.NEIGHBOURS, p);
-                NDArray weighted = split.mul(wts)) {
-            try (NDArray summed = weighted.sum(new int[] {2})) {
-                return summed.reshape(n, c, outH, outW);
-            }
-        }
+        // The index and weights are saved by autograd for the backward pass. Arrays made from Java data
+        // may point at a Java-owned buffer, so they are cloned into engine-owned memory and left open
+        // (they belong to the input's manager, which the caller closes after backward).
+        NDArray idx = owned(m.create(index, new Shape(n, 1, (long) WarpGrid.NEIGHBOURS * p)));
+        NDArray wts = owned(m.create(weight, new Shape(n, 1, WarpGrid.NEIGHBOURS, p)));
+        NDArray flat = input.reshape(n, c, (long) h * w);
+        NDArray expanded = idx.broadcast(new Shape(n, c, (long) WarpGrid.NEIGHBOURS * p));
+        NDArray gathered = flat.gather(expanded, 2);
+        NDArray weighted = gathered.reshape(n, c, WarpGrid.NEIGHBOURS, p).mul(wts);
+        return weighted.sum(new int[] {2}).reshape(n, c, outH, outW);
+    }
+
+    /** A copy in engine-owned memory (the original, possibly backed by a Java buffer, is closed). */
+    public static NDArray owned(NDArray fromJava) {
+        NDArray copy = fromJava.duplicate();
+        fromJava.close();
+        return copy;
     }
 }

@@ -114,7 +114,7 @@ public final class CycleLoss {
             }
             System.arraycopy(g.mask(), 0, maskValues, b * p, p);
         }
-        NDArray mask = m.create(maskValues, new Shape(batch, p));
+        NDArray mask = BilinearSampler.owned(m.create(maskValues, new Shape(batch, p)));
         double maskSum = 0;
         for (float v : maskValues) {
             maskSum += v;

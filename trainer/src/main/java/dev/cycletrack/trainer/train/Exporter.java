@@ -79,8 +79,15 @@ public final class Exporter {
         Checkpoint.deleteRecursively(old);
     }
 
-    /** {@code git rev-parse HEAD} of the project (with "-dirty" for local changes), or "unknown". */
+    /**
+     * {@code git rev-parse HEAD} of the project (with "-dirty" for local changes), or "unknown"; the system
+     * property {@code cycletrack.gitCommit} overrides it (runs started from a snapshot of the build).
+     */
     public static String gitCommit() {
+        String given = System.getProperty("cycletrack.gitCommit");
+        if (given != null && !given.isBlank()) {
+            return given;
+        }
         Path root = ProjectPaths.root().orElse(Path.of("").toAbsolutePath());
         String head = run(root, "git", "rev-parse", "HEAD");
         if (head == null || head.isBlank()) {

@@ -15,6 +15,7 @@ import dev.cycletrack.trainer.data.ClipSource;
 import dev.cycletrack.trainer.data.Seeds;
 import dev.cycletrack.trainer.geometry.WarpGrid;
 import dev.cycletrack.trainer.nn.Adam;
+import dev.cycletrack.trainer.nn.BilinearSampler;
 import dev.cycletrack.trainer.nn.CycleLoss;
 import dev.cycletrack.trainer.nn.TrainingModel;
 import java.io.IOException;
@@ -160,7 +161,7 @@ public final class Trainer implements AutoCloseable {
         CycleLoss.Result result;
         int cells;
         try (NDManager sub = manager.newSubManager()) {
-            NDArray input = sub.create(batch.pixels(), new Shape((long) b * 2 * t, 3, s, s));
+            NDArray input = BilinearSampler.owned(sub.create(batch.pixels(), new Shape((long) b * 2 * t, 3, s, s)));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray features = model.features(store, input, true);
                 Shape fs = features.getShape();
@@ -211,7 +212,7 @@ public final class Trainer implements AutoCloseable {
         int t = config.clipLength;
         int s = config.cropSize;
         try (NDManager sub = manager.newSubManager()) {
-            NDArray input = sub.create(batch.pixels(), new Shape((long) b * 2 * t, 3, s, s));
+            NDArray input = BilinearSampler.owned(sub.create(batch.pixels(), new Shape((long) b * 2 * t, 3, s, s)));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray features = model.features(store, input, true);
                 gc.backward(features.sum());
