@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Tracks every sequence of a dataset from its first-frame labels and scores the result:",
-            "DAVIS J, F and J&F; BADJA and J-HMDB PCK@0.1 and @0.2 (percent).",
+            "Tracks every sequence of a dataset from its first-frame labels and scores it.",
+            "Scores: DAVIS J, F and J&F; BADJA and J-HMDB PCK@0.1 and @0.2 (percent).",
             "Prints a per-sequence table and the mean; --json writes them for other tools."
         })
 public final class EvalCommand implements Callable<Integer> {
