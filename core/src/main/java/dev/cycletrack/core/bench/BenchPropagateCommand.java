@@ -129,6 +129,13 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         out.put("threads", Runtime.getRuntime().availableProcessors());
         out.put("cpu", cpuModel());
 
+        // Parts not run (--only) are left out rather than written as NaN.
+        out.values().removeIf(v -> v instanceof Double d && d.isNaN());
+        if (out.get("cpu_ms_per_frame") instanceof Map<?, ?> cpu) {
+            Map<Object, Object> kept = new LinkedHashMap<>(cpu);
+            kept.values().removeIf(v -> v instanceof Double d && d.isNaN());
+            out.put("cpu_ms_per_frame", kept);
+        }
         String text =
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
         System.out.println(text);
