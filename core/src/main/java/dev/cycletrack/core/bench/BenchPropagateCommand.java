@@ -127,7 +127,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                         "encoder_320", round(e320.cpuMsPerFrame()),
                         "encoder_480p", round(e480.cpuMsPerFrame())));
         out.put("threads", Runtime.getRuntime().availableProcessors());
-        out.put("cpu", cpuModel());
+        out.put("cpu", BenchmarkDoc.cpuModel());
 
         // Parts not run (--only) are left out rather than written as NaN.
         out.values().removeIf(v -> v instanceof Double d && d.isNaN());
@@ -198,19 +198,6 @@ public final class BenchPropagateCommand implements Callable<Integer> {
 
     private static double round(double v) {
         return Double.isNaN(v) ? v : Math.round(v * 10) / 10.0;
-    }
-
-    static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not Linux: fall through.
-        }
-        return System.getProperty("os.arch");
     }
 
     /** Registers {@code bench propagate} with the launcher. */

@@ -14,6 +14,20 @@ public final class BenchmarkDoc {
 
     private BenchmarkDoc() {}
 
+    /** The CPU's model name, for recording where figures were measured (the OS arch off Linux). */
+    public static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: fall through.
+        }
+        return System.getProperty("os.arch");
+    }
+
     public static void writeSection(Path file, String name, String markdown) throws IOException {
         String begin = "<!-- begin " + name + " -->";
         String end = "<!-- end " + name + " -->";

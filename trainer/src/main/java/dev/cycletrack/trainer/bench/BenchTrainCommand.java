@@ -128,7 +128,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         out.put("batch_size", batchSize);
         out.put("clip_length", clipLength);
         out.put("rows", rows);
-        out.put("cpu", cpu());
+        out.put("cpu", dev.cycletrack.core.bench.BenchmarkDoc.cpuModel());
         out.put("threads", threads);
         String text =
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
@@ -153,7 +153,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         + " (%d frames per step), ResNet-18 + 1x1 head (2048 -> 512), fp32, DJL PyTorch CPU."
                         + " Median of %d steps after a warm-up. `./cycletrack bench train --batch-size %d`.\n\n",
                 LocalDate.now(),
-                cpu(),
+                dev.cycletrack.core.bench.BenchmarkDoc.cpuModel(),
                 Runtime.getRuntime().availableProcessors(),
                 threads == 0 ? "default" : Integer.toString(threads),
                 batchSize,
@@ -198,19 +198,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
             throw new IOException("sample video " + v + " not found; give --video FILE");
         }
         return v;
-    }
-
-    static String cpu() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return System.getProperty("os.arch");
     }
 
     /** Registers {@code bench train} with the launcher. */
