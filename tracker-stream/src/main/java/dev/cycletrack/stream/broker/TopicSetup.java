@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates Cycletrack's topics when they are missing: frames and label-init with the same number of
@@ -51,10 +52,8 @@ public final class TopicSetup {
                     }
                 }
             }
-            Map<String, TopicDescription> d = admin.describeTopics(
-                            List.of(topics.frames().name(), topics.labelInit().name()))
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> d = describe(
+                    admin, List.of(topics.frames().name(), topics.labelInit().name()));
             int f = d.get(topics.frames().name()).partitions().size();
             int i = d.get(topics.labelInit().name()).partitions().size();
             if (f != i) {
@@ -67,6 +66,25 @@ public final class TopicSetup {
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException(
                     "cannot create Cycletrack's topics on " + bootstrap + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Describes topics. A topic created a moment ago can still be unknown to the broker that answers (topic
+     * metadata reaches the brokers asynchronously), so UnknownTopicOrPartition is retried for up to 30 s.
+     */
+    static Map<String, TopicDescription> describe(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > end) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 }
