@@ -276,13 +276,18 @@ class BadInputIT {
                     problems.add("no detail on a " + reason + " dead letter");
                 }
             }
+            // Each bad record's own letter: the first not yet matched with its reason and stream (one stream's
+            // records keep their order).
+            java.util.Set<Object> matched = new java.util.HashSet<>();
             for (Bad b : matrix) {
                 var letter = letters.stream()
-                        .filter(d -> b.reason()
+                        .filter(d -> !matched.contains(d)
+                                && b.reason()
                                         .equals(DeadLetter.header(d.record().headers(), DeadLetter.REASON))
                                 && b.stream()
                                         .equals(DeadLetter.header(d.record().headers(), DeadLetter.STREAM)))
                         .findFirst();
+                letter.ifPresent(matched::add);
                 boolean initTopic = b.what().startsWith("LabelInit");
                 double counted = metrics.value(
                         initTopic ? "cycletrack_label_inits_total" : "cycletrack_frames_total",

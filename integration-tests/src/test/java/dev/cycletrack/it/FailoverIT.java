@@ -42,14 +42,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>The killed instance never leaves its consumer group, so the new one gets its partitions only once
  * the group coordinator expires it (session.timeout.ms, 45 s by default). The two guarantees run side
- * by side to wait that out once.
+ * by side to wait that out once (and beside other test classes; only the soak runs alone).
  */
 @Execution(ExecutionMode.CONCURRENT)
 class FailoverIT {
 
-    static final int FRAMES = 24;
-    static final double FPS = 4;
-    static final int KILL_AFTER = 10;
+    static final int FRAMES = 30;
+    static final double FPS = 2;
+    static final int KILL_AFTER = 8;
     static final InputSize INPUT = InputSize.parse("square:64");
 
     static ItKafka kafka;

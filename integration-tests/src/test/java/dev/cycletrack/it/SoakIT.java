@@ -38,6 +38,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Case 6, load and soak, bounded and on loopback: N streams at F frames/s each for S seconds (default
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in-memory contexts stop growing once full, and once the streams go quiet the idle eviction empties
  * them (active-streams gauge back to 0, stored contexts gone). Latency percentiles are recorded.
  */
+@Isolated("latency figures: nothing else runs beside it")
 class SoakIT {
 
     static final int STREAMS = Integer.getInteger("it.soak.streams", 4);
