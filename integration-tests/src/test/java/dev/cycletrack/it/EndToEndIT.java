@@ -153,17 +153,12 @@ class EndToEndIT {
                         }
                     }
                     equal += streamEqual;
-                    perStream.put(
-                            s.stream(),
-                            Map.of(
-                                    "source",
-                                    s.what(),
-                                    "sent",
-                                    FRAMES,
-                                    "answered",
-                                    answers.answered(s.stream()),
-                                    "equal_to_offline",
-                                    streamEqual));
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("source", s.what());
+                    row.put("sent", FRAMES);
+                    row.put("answered", answers.answered(s.stream()));
+                    row.put("equal_to_offline", streamEqual);
+                    perStream.put(s.stream(), row);
                 }
             }
             int total = FRAMES * sources.size();

@@ -47,9 +47,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Execution(ExecutionMode.CONCURRENT)
 class FailoverIT {
 
-    static final int FRAMES = 30;
     static final double FPS = 2;
     static final int KILL_AFTER = 8;
+    /** Frames per stream sent after the kill, while no tracker runs. */
+    static final int SENT_WHILE_DOWN = 6;
+
     static final InputSize INPUT = InputSize.parse("square:64");
 
     static ItKafka kafka;
@@ -106,7 +108,7 @@ class FailoverIT {
             try (first) {
                 first.awaitHealthy(Duration.ofSeconds(180));
                 sender = new StreamSender(
-                                bootstrap, topics, List.of(name + "-a", name + "-b"), new int[] {0, 10}, FRAMES, FPS)
+                                bootstrap, topics, List.of(name + "-a", name + "-b"), new int[] {0, 10}, 10_000, FPS)
                         .start();
                 Poll.until(
                         KILL_AFTER + " frames answered before the kill",
@@ -123,8 +125,14 @@ class FailoverIT {
                     TrackerProcess.start("failover-" + name + "-second", withDataDir(options, tmp.resolve("second")));
             try (second;
                     sender) {
+                int sentAtKill = (int) r.get("sent_before_kill");
+                Poll.until(
+                        "frames sent while no tracker runs",
+                        Duration.ofSeconds(60),
+                        () -> sender.sentCount() >= sentAtKill + 2 * SENT_WHILE_DOWN);
+                sender.finish();
+                r.put("sent_after_kill", sender.sentCount() - sentAtKill);
                 second.awaitHealthy(Duration.ofSeconds(180));
-                Poll.until("the sender done", Duration.ofSeconds(60), sender::done);
                 Poll.until(
                         "every frame answered after the restart",
                         Duration.ofSeconds(300),

@@ -119,6 +119,14 @@ public final class StreamSender implements AutoCloseable {
         }
     }
 
+    /** Stops sending after the frame in progress and waits until the sender is done (frames flushed). */
+    public void finish() throws InterruptedException {
+        stop = true;
+        thread.join(30_000);
+        publisher.flush();
+        check();
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop = true;
