@@ -31,10 +31,11 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 /**
  * The tracker against Testcontainers' Kafka (the broker image, not this JVM's jars): one stream is
  * labelled, once per frame, as offline. Where no Docker engine runs it is reported as skipped; the other
- * ITs then use the in-process KRaft broker.
+ * ITs then use the in-process KRaft broker. (Not named Testcontainers*IT: Surefire would take a Test*
+ * class for a unit test.)
  */
 @Testcontainers(disabledWithoutDocker = true)
-class TestcontainersKafkaIT {
+class KafkaContainerIT {
 
     static ItKafka kafka;
 
