@@ -11,6 +11,7 @@ import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
+import dev.cycletrack.it.support.Scrape;
 import dev.cycletrack.it.support.StreamSender;
 import dev.cycletrack.it.support.TopicTail;
 import dev.cycletrack.it.support.TrackerProcess;
@@ -160,6 +161,11 @@ class FailoverIT {
                 r.put("lost", answers.missing(sender.sent()).size());
                 r.put("equal_to_uninterrupted_run", answers.answered() - differences.size());
                 r.put("dead_letters", dead.size());
+                // Replayed frames whose state had reached the changelog before the kill are dropped as duplicates.
+                r.put(
+                        "replayed_frames_dropped_by_new_instance",
+                        Scrape.of(second.httpPort())
+                                .value("cycletrack_frames_total", Map.of("result", "dropped", "reason", "duplicate")));
                 r.put("kill_to_first_label_after_restart_s", Reports.r1((firstAfter - killedAtUs) / 1e6));
                 r.put("wall_s", Reports.r1((System.nanoTime() - started) / 1e9));
                 Reports.write("failover-" + name, r);
