@@ -59,6 +59,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "20", description = "Seconds of sending S (default ${DEFAULT-VALUE}).")
     double duration;
 
+    @Option(
+            names = "--encoder-workers",
+            defaultValue = "1",
+            description = "Tracker's encoder workers; 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int encoderWorkers;
+
     @Option(names = "--threads", defaultValue = "2", description = "Tracker stream threads.")
     int threads;
 
@@ -101,8 +107,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
         Path work = ProjectPaths.root().orElse(Path.of(".")).resolve("out").resolve(".bench-kafka");
         DemoCommand.deleteTree(work);
         LoadedModel m = Models.initial(model);
-        TrackerConfig config =
-                TrackCommand.config(TopicRegistry.DEFAULT_PREFIX, maxAgeMs, false, 600, 8, 5, inputSize, -1);
+        TrackerConfig config = TrackCommand.config(
+                        TopicRegistry.DEFAULT_PREFIX, maxAgeMs, false, 600, 8, 5, inputSize, -1)
+                .withEncoderWorkers(encoderWorkers);
         Tracker.Options o = new Tracker.Options(
                 null, 0, work, "cycletrack-bench", threads, guarantee, model, Math.max(2, streams), config);
         Map<String, Object> r = new LinkedHashMap<>();
@@ -158,6 +165,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
             List<Double> e2e = new ArrayList<>();
             List<Double> overhead = new ArrayList<>();
             List<Double> compute = new ArrayList<>();
+            Map<String, List<Double>> stages = new LinkedHashMap<>();
+            for (String stage : List.of("queue", "decode", "encode", "propagate", "labels")) {
+                stages.put(stage, new ArrayList<>());
+            }
             int skipped = 0;
             int labelled = 0;
             for (Received x : got) {
@@ -171,6 +182,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 e2e.add(ms);
                 compute.add(c);
                 overhead.add(ms - c);
+                var t = x.labels.getTimings();
+                stages.get("queue").add(t.getQueueUs() / 1000.0);
+                stages.get("decode").add(t.getDecodeUs() / 1000.0);
+                stages.get("encode").add(t.getEncodeUs() / 1000.0);
+                stages.get("propagate").add(t.getPropagateUs() / 1000.0);
+                stages.get("labels").add(t.getLabelsUs() / 1000.0);
             }
             Percentiles pe = new Percentiles(e2e);
             double secs = (last - start) / 1e9;
@@ -180,6 +197,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
             r.put("e2e_p99_ms", Percentiles.round(pe.p(99)));
             r.put("overhead_p50_ms", Percentiles.round(new Percentiles(overhead).p(50)));
             r.put("compute_p50_ms", Percentiles.round(new Percentiles(compute).p(50)));
+            // Where the time goes: a queue far above the compute means the offered rate exceeds capacity.
+            Map<String, Double> stageP50 = new LinkedHashMap<>();
+            stages.forEach((stage, values) -> stageP50.put(stage, Percentiles.round(new Percentiles(values).p(50))));
+            r.put("stage_p50_ms", stageP50);
             r.put("skipped", skipped);
             r.put("labelled", labelled);
             r.put("sent", sent);
@@ -189,6 +210,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             r.put("duration_s", duration);
             r.put("processing_guarantee", guarantee);
             r.put("threads", threads);
+            r.put("encoder_workers", config.effectiveEncoderWorkers());
             r.put("input", inputSize == null ? "pose preset (320x320)" : inputSize);
             r.put("model", m.version());
             r.put("cores", Runtime.getRuntime().availableProcessors());
