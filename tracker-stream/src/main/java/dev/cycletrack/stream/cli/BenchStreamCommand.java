@@ -3,6 +3,7 @@ package dev.cycletrack.stream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cycletrack.core.bench.BenchmarkDoc;
+import dev.cycletrack.core.bench.CpuSteal;
 import dev.cycletrack.core.cli.CommandProvider;
 import dev.cycletrack.core.cli.ProjectPaths;
 import dev.cycletrack.core.codec.Keypoint;
@@ -138,6 +139,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     Locale.ROOT, "warm; sending %d streams x %.1f frames/s for %.0f s%n", streams, fps, duration);
             // Measured: open loop, frames due at fixed times whether or not the tracker keeps up.
             long intervalNs = (long) (1e9 / fps);
+            CpuSteal stealBefore = CpuSteal.snapshot();
             long start = System.nanoTime();
             long end = start + (long) (duration * 1e9);
             int sent = 0;
@@ -215,6 +217,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             r.put("model", m.version());
             r.put("cores", Runtime.getRuntime().availableProcessors());
             r.put("load_average_1m", loadAverage());
+            r.put("cpu_steal_percent", CpuSteal.snapshot().percentSince(stealBefore));
         }
         DemoCommand.deleteTree(work);
         String text =
@@ -225,7 +228,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
         if (!noDoc) {
             Path file = doc != null ? doc : ProjectPaths.docs().resolve("benchmarks.md");
-            String section = "bench stream (" + guarantee + (inputSize == null ? "" : ", " + inputSize) + ")";
+            // One section per setting, so a below-capacity run and a saturation run stand side by side.
+            String section = "bench stream (" + guarantee + (inputSize == null ? "" : ", " + inputSize) + ", " + streams
+                    + "x" + fmt(fps) + " fps)";
             BenchmarkDoc.writeSection(file, section, markdown(r));
             System.err.println("updated " + file);
         }
@@ -278,19 +283,23 @@ public final class BenchStreamCommand implements Callable<Integer> {
         return String.format(
                 Locale.ROOT,
                 """
-                ## Streaming tracker, %s%s (`./cycletrack bench stream --streams %d --fps %s --duration %s%s%s`)
+                ### Streaming tracker, %s%s (`./cycletrack bench stream --streams %d --fps %s --duration %s%s%s`)
 
                 %d streams of the J-HMDB sample (320x240 JPEG, looped) at %s frames/s each for %s s through the
-                embedded KRaft broker and the tracker (%d stream threads, %s, model `%s`, %s), %s, %d cores,
-                1-minute load average %s during the run (the machine is shared).
+                embedded KRaft broker and the tracker (%d stream threads, %d encoder worker(s), %s, model `%s`, %s),
+                %s, %d cores, 1-minute load average %s, %s%% of the CPU time stolen by the hypervisor during the run.
 
                 | frames/s | e2e p50 | e2e p95 | e2e p99 | Kafka overhead p50 | compute p50 | sent | labelled | skipped |
                 |---|---|---|---|---|---|---|---|---|
                 | %s | %s ms | %s ms | %s ms | %s ms | %s ms | %s | %s | %s |
 
+                Per-stage p50 (ms): %s.
+
                 End to end = labels received by a consumer minus the frame's capture time; Kafka overhead = end to
-                end minus the tracker's own compute for the frame (decode, encode, propagate, labels). Skipped =
-                frames older than max-frame-age (%d ms) when their turn came.
+                end minus the tracker's own compute for the frame (decode, encode, propagate, labels): the time in
+                Kafka and in the partition behind earlier frames (stage "queue"), so it measures Kafka itself only
+                while the offered rate is below the tracker's capacity. Skipped = frames older than max-frame-age
+                (%d ms) when their turn came.
                 """,
                 r.get("processing_guarantee"),
                 inputSize == null ? "" : ", input " + inputSize,
@@ -303,12 +312,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 fmt(fps),
                 fmt(duration),
                 threads,
+                r.get("encoder_workers"),
                 r.get("processing_guarantee"),
                 r.get("model"),
                 r.get("input"),
                 LocalDate.now(),
                 r.get("cores"),
                 r.get("load_average_1m"),
+                r.get("cpu_steal_percent"),
                 r.get("fps"),
                 r.get("e2e_p50_ms"),
                 r.get("e2e_p95_ms"),
@@ -318,7 +329,17 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 r.get("sent"),
                 r.get("labelled"),
                 r.get("skipped"),
+                stageText(r.get("stage_p50_ms")),
                 maxAgeMs);
+    }
+
+    private static String stageText(Object stages) {
+        StringBuilder b = new StringBuilder();
+        if (stages instanceof Map<?, ?> m) {
+            m.forEach((k, v) ->
+                    b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        }
+        return b.toString();
     }
 
     private static String fmt(double v) {
