@@ -42,11 +42,13 @@ RUN groupadd --system --gid 10001 cycletrack \
 COPY --from=build /opt/java /opt/java
 COPY --from=build /app /app
 # The launcher's system properties: DJL never downloads (libtorch comes from its jar), natives extract to a
-# writable cache, the project folders (models/, docs/) are under /data, logs at warn.
+# writable cache, the project folders (models/, docs/) are under /data, logs at warn. Then a smoke run:
+# the linked runtime starts and the CLI loads from /app/lib.
 RUN printf '%s\n' -Dai.djl.offline=true -Djava.awt.headless=true -Dcycletrack.home=/data \
       -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.bytedeco.javacpp.cachedir=/var/cache/cycletrack/javacpp \
       > /app/system.args \
- && /opt/java/bin/java -version
+ && /opt/java/bin/java -version \
+ && /opt/java/bin/java @/app/system.args @/app/classpath.args dev.cycletrack.core.cli.Cycletrack --help > /dev/null
 ENV PATH=/opt/java/bin:$PATH \
     ENGINE_CACHE_DIR=/var/cache/cycletrack/djl \
     DJL_CACHE_DIR=/var/cache/cycletrack/djl
