@@ -90,7 +90,6 @@ class BadInputIT {
                 .withTopicPrefix("bad.")
                 .withMaxFrameAge(Duration.ZERO, true)
                 .withInputSize(INPUT)
-                .withBatching(1, Duration.ZERO)
                 .withLimits(1 << 20, 640L * 480)
                 .withHttpPort(0);
         TopicRegistry topics = config.topics();

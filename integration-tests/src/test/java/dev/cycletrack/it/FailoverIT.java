@@ -93,8 +93,6 @@ class FailoverIT {
                 "4",
                 "--input-size",
                 "square:64",
-                "--batch-size",
-                "1",
                 // Frames wait in Kafka while no tracker runs: label them all, however old.
                 "--catch-up");
 

@@ -60,7 +60,6 @@ class KafkaContainerIT {
                 .withTopicPrefix("tc.")
                 .withMaxFrameAge(Duration.ZERO, true)
                 .withInputSize(input)
-                .withBatching(1, Duration.ZERO)
                 .withHttpPort(-1);
         TopicSetup.ensure(bootstrap, config.topics(), 2);
         try (Tracker tracker = Tracker.start(

@@ -66,7 +66,6 @@ class ScaleOutIT {
                 .withTopicPrefix("scale.")
                 .withMaxFrameAge(Duration.ZERO, true)
                 .withInputSize(INPUT)
-                .withBatching(1, Duration.ZERO)
                 .withHttpPort(-1);
         TopicSetup.ensure(bootstrap, config.topics(), 4);
         // One stream per partition, so that any split of the partitions splits the streams.

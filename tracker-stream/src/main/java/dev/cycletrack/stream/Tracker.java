@@ -60,7 +60,8 @@ public final class Tracker implements AutoCloseable {
         TrackerConfig config = o.config();
         TopicSetup.ensure(bootstrap, config.topics(), o.partitions());
         metrics = new TrackerMetrics();
-        service = new EncoderService(model, config.batchSize(), config.batchWait(), metrics);
+        service = new EncoderService(
+                model, config.batchSize(), config.batchWait(), config.effectiveEncoderWorkers(), metrics);
         swapper = new ModelSwapper(service, metrics);
         applicationId = o.applicationId();
         Properties p = TrackerTopology.streamsProperties(applicationId, config, metrics);

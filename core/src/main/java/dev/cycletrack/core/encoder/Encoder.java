@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Turns RGB frames into the inference features of SPEC 1: RGB / 255, (x - mean) / std, the trunk up to
@@ -21,9 +22,10 @@ import java.util.Objects;
  * trunk or artifact it was made from. Every call works in its own NDManager, closed before it returns,
  * so native memory stays flat over any number of frames.
  *
- * <p>Thread safety: the encode methods are {@code synchronized}. An encoder may be shared, but its
- * calls run one at a time (PyTorch already uses every core inside one call); for parallel encoding use
- * one encoder per thread. Close the encoder to free its native weights.
+ * <p>Thread safety: an encoder may be shared, and calls from several threads run in parallel (the
+ * weights are read-only; every call has its own NDManager and input buffer). That pays on a CPU when
+ * PyTorch's intra-op threads are fewer than the cores. {@link #close} waits for running calls. Close
+ * the encoder to free its native weights.
  */
 public final class Encoder implements AutoCloseable {
 
@@ -31,6 +33,8 @@ public final class Encoder implements AutoCloseable {
     private final FusedTrunk net;
     private final InputNormalization normalization;
     private final FramePacker packer;
+    // Calls share the read side; close takes the write side, so weights never vanish under a call.
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
     private Encoder(ResNetTrunk trunk, InputNormalization normalization) {
@@ -85,10 +89,19 @@ public final class Encoder implements AutoCloseable {
     }
 
     /** Encodes frames of one size as a single batch; the maps come back in input order. */
-    public synchronized List<FeatureMap> encode(List<RgbImage> images) {
-        if (closed) {
-            throw new IllegalStateException("encoder is closed");
+    public List<FeatureMap> encode(List<RgbImage> images) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("encoder is closed");
+            }
+            return encodeOpen(images);
+        } finally {
+            lifecycle.readLock().unlock();
         }
+    }
+
+    private List<FeatureMap> encodeOpen(List<RgbImage> images) {
         if (images.isEmpty()) {
             return List.of();
         }
@@ -125,15 +138,25 @@ public final class Encoder implements AutoCloseable {
     }
 
     /** Native arrays the encoder holds (its weights); constant across calls when nothing leaks. */
-    synchronized int liveArrays() {
-        return manager.getManagedArrays().size();
+    int liveArrays() {
+        lifecycle.readLock().lock();
+        try {
+            return manager.getManagedArrays().size();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            manager.close();
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                manager.close();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
         }
     }
 }

@@ -16,13 +16,13 @@ import java.util.List;
  * direct buffer and exposed as an (N, 3, H, W) channels-last view: no transpose, and the convolutions
  * downstream keep the channels-last layout, which oneDNN runs faster than NCHW on this CPU.
  *
- * <p>The buffer is reused between calls and read in place by the tensor, so a packer serves one call
- * at a time (the encoder's lock guarantees it).
+ * <p>Each thread reuses its own buffer, read in place by the tensor: a packer serves concurrent
+ * calls from different threads, and a thread's tensor is valid until that thread's next call.
  */
 final class FramePacker {
 
     private final float[][] levels;
-    private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+    private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
 
     FramePacker(InputNormalization normalization) {
         this.levels = normalization.lookupTable();
@@ -33,8 +33,10 @@ final class FramePacker {
         RgbImage first = images.get(0);
         int perImage = first.rgb().length;
         int bytes = Math.multiplyExact(images.size(), perImage * Float.BYTES);
+        ByteBuffer buffer = buffers.get();
         if (buffer.capacity() < bytes) {
             buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+            buffers.set(buffer);
         }
         FloatBuffer out = buffer.asFloatBuffer();
         float[] chunk = new float[Math.min(perImage, 3 * 4096)];

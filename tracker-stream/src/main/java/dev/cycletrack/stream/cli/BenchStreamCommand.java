@@ -3,6 +3,7 @@ package dev.cycletrack.stream.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cycletrack.core.bench.BenchmarkDoc;
+import dev.cycletrack.core.bench.CpuSteal;
 import dev.cycletrack.core.cli.CommandProvider;
 import dev.cycletrack.core.cli.ProjectPaths;
 import dev.cycletrack.core.codec.Keypoint;
@@ -59,6 +60,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "20", description = "Seconds of sending S (default ${DEFAULT-VALUE}).")
     double duration;
 
+    @Option(
+            names = "--encoder-workers",
+            defaultValue = "1",
+            description = "Tracker's encoder workers; 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int encoderWorkers;
+
     @Option(names = "--threads", defaultValue = "2", description = "Tracker stream threads.")
     int threads;
 
@@ -101,8 +108,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
         Path work = ProjectPaths.root().orElse(Path.of(".")).resolve("out").resolve(".bench-kafka");
         DemoCommand.deleteTree(work);
         LoadedModel m = Models.initial(model);
-        TrackerConfig config =
-                TrackCommand.config(TopicRegistry.DEFAULT_PREFIX, maxAgeMs, false, 600, 8, 5, inputSize, -1);
+        TrackerConfig config = TrackCommand.config(
+                        TopicRegistry.DEFAULT_PREFIX, maxAgeMs, false, 600, 8, 5, inputSize, -1)
+                .withEncoderWorkers(encoderWorkers);
         Tracker.Options o = new Tracker.Options(
                 null, 0, work, "cycletrack-bench", threads, guarantee, model, Math.max(2, streams), config);
         Map<String, Object> r = new LinkedHashMap<>();
@@ -131,6 +139,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     Locale.ROOT, "warm; sending %d streams x %.1f frames/s for %.0f s%n", streams, fps, duration);
             // Measured: open loop, frames due at fixed times whether or not the tracker keeps up.
             long intervalNs = (long) (1e9 / fps);
+            CpuSteal stealBefore = CpuSteal.snapshot();
             long start = System.nanoTime();
             long end = start + (long) (duration * 1e9);
             int sent = 0;
@@ -158,6 +167,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
             List<Double> e2e = new ArrayList<>();
             List<Double> overhead = new ArrayList<>();
             List<Double> compute = new ArrayList<>();
+            Map<String, List<Double>> stages = new LinkedHashMap<>();
+            for (String stage : List.of("queue", "decode", "encode", "propagate", "labels")) {
+                stages.put(stage, new ArrayList<>());
+            }
             int skipped = 0;
             int labelled = 0;
             for (Received x : got) {
@@ -171,6 +184,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 e2e.add(ms);
                 compute.add(c);
                 overhead.add(ms - c);
+                var t = x.labels.getTimings();
+                stages.get("queue").add(t.getQueueUs() / 1000.0);
+                stages.get("decode").add(t.getDecodeUs() / 1000.0);
+                stages.get("encode").add(t.getEncodeUs() / 1000.0);
+                stages.get("propagate").add(t.getPropagateUs() / 1000.0);
+                stages.get("labels").add(t.getLabelsUs() / 1000.0);
             }
             Percentiles pe = new Percentiles(e2e);
             double secs = (last - start) / 1e9;
@@ -180,6 +199,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
             r.put("e2e_p99_ms", Percentiles.round(pe.p(99)));
             r.put("overhead_p50_ms", Percentiles.round(new Percentiles(overhead).p(50)));
             r.put("compute_p50_ms", Percentiles.round(new Percentiles(compute).p(50)));
+            // Where the time goes: a queue far above the compute means the offered rate exceeds capacity.
+            Map<String, Double> stageP50 = new LinkedHashMap<>();
+            stages.forEach((stage, values) -> stageP50.put(stage, Percentiles.round(new Percentiles(values).p(50))));
+            r.put("stage_p50_ms", stageP50);
             r.put("skipped", skipped);
             r.put("labelled", labelled);
             r.put("sent", sent);
@@ -189,10 +212,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
             r.put("duration_s", duration);
             r.put("processing_guarantee", guarantee);
             r.put("threads", threads);
+            r.put("encoder_workers", config.effectiveEncoderWorkers());
             r.put("input", inputSize == null ? "pose preset (320x320)" : inputSize);
             r.put("model", m.version());
             r.put("cores", Runtime.getRuntime().availableProcessors());
             r.put("load_average_1m", loadAverage());
+            r.put("cpu_steal_percent", CpuSteal.snapshot().percentSince(stealBefore));
         }
         DemoCommand.deleteTree(work);
         String text =
@@ -203,7 +228,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
         if (!noDoc) {
             Path file = doc != null ? doc : ProjectPaths.docs().resolve("benchmarks.md");
-            String section = "bench stream (" + guarantee + (inputSize == null ? "" : ", " + inputSize) + ")";
+            // One section per setting, so a below-capacity run and a saturation run stand side by side.
+            String section = "bench stream (" + guarantee + (inputSize == null ? "" : ", " + inputSize) + ", " + streams
+                    + "x" + fmt(fps) + " fps)";
             BenchmarkDoc.writeSection(file, section, markdown(r));
             System.err.println("updated " + file);
         }
@@ -256,19 +283,23 @@ public final class BenchStreamCommand implements Callable<Integer> {
         return String.format(
                 Locale.ROOT,
                 """
-                ## Streaming tracker, %s%s (`./cycletrack bench stream --streams %d --fps %s --duration %s%s%s`)
+                ### Streaming tracker, %s%s (`./cycletrack bench stream --streams %d --fps %s --duration %s%s%s`)
 
                 %d streams of the J-HMDB sample (320x240 JPEG, looped) at %s frames/s each for %s s through the
-                embedded KRaft broker and the tracker (%d stream threads, %s, model `%s`, %s), %s, %d cores,
-                1-minute load average %s during the run (the machine is shared).
+                embedded KRaft broker and the tracker (%d stream threads, %d encoder worker(s), %s, model `%s`, %s),
+                %s, %d cores, 1-minute load average %s, %s%% of the CPU time stolen by the hypervisor during the run.
 
                 | frames/s | e2e p50 | e2e p95 | e2e p99 | Kafka overhead p50 | compute p50 | sent | labelled | skipped |
                 |---|---|---|---|---|---|---|---|---|
                 | %s | %s ms | %s ms | %s ms | %s ms | %s ms | %s | %s | %s |
 
+                Per-stage p50 (ms): %s.
+
                 End to end = labels received by a consumer minus the frame's capture time; Kafka overhead = end to
-                end minus the tracker's own compute for the frame (decode, encode, propagate, labels). Skipped =
-                frames older than max-frame-age (%d ms) when their turn came.
+                end minus the tracker's own compute for the frame (decode, encode, propagate, labels): the time in
+                Kafka and in the partition behind earlier frames (stage "queue"), so it measures Kafka itself only
+                while the offered rate is below the tracker's capacity. Skipped = frames older than max-frame-age
+                (%d ms) when their turn came.
                 """,
                 r.get("processing_guarantee"),
                 inputSize == null ? "" : ", input " + inputSize,
@@ -281,12 +312,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 fmt(fps),
                 fmt(duration),
                 threads,
+                r.get("encoder_workers"),
                 r.get("processing_guarantee"),
                 r.get("model"),
                 r.get("input"),
                 LocalDate.now(),
                 r.get("cores"),
                 r.get("load_average_1m"),
+                r.get("cpu_steal_percent"),
                 r.get("fps"),
                 r.get("e2e_p50_ms"),
                 r.get("e2e_p95_ms"),
@@ -296,7 +329,17 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 r.get("sent"),
                 r.get("labelled"),
                 r.get("skipped"),
+                stageText(r.get("stage_p50_ms")),
                 maxAgeMs);
+    }
+
+    private static String stageText(Object stages) {
+        StringBuilder b = new StringBuilder();
+        if (stages instanceof Map<?, ?> m) {
+            m.forEach((k, v) ->
+                    b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        }
+        return b.toString();
     }
 
     private static String fmt(double v) {

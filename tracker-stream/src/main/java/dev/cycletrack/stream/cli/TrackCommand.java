@@ -93,6 +93,13 @@ public final class TrackCommand implements Callable<Integer> {
     @Option(names = "--batch-wait-ms", defaultValue = "5", description = "Encoder batch wait W.")
     long batchWaitMs;
 
+    @Option(
+            names = "--encoder-workers",
+            defaultValue = "1",
+            description =
+                    "Threads running encoder forward passes in parallel; 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int encoderWorkers;
+
     @Option(names = "--input-size", description = "Input size for every stream: native, short:N, square:N.")
     String inputSize;
 
@@ -110,7 +117,8 @@ public final class TrackCommand implements Callable<Integer> {
                 guarantee,
                 model,
                 partitions,
-                config(topicPrefix, maxFrameAgeMs, catchUp, idleS, batchSize, batchWaitMs, inputSize, httpPort));
+                config(topicPrefix, maxFrameAgeMs, catchUp, idleS, batchSize, batchWaitMs, inputSize, httpPort)
+                        .withEncoderWorkers(encoderWorkers));
         LoadedModel m = Models.initial(model);
         System.err.println("model: " + m);
         Tracker tracker = Tracker.start(o, m);

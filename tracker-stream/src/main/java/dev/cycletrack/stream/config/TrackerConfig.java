@@ -25,6 +25,9 @@ import java.util.Objects;
  * cycletrack.max.frame.pixels      larger frames go to the dead-letter topic       (8294400, 4K)
  * cycletrack.batch.size            encoder batch limit B                           (8)
  * cycletrack.batch.wait.ms         encoder batch wait W                            (5)
+ * cycletrack.encoder.workers       threads running encoder forwards in parallel;   (1)
+ *                                  0 = one per core; with several, PyTorch's
+ *                                  intra-op threads split the cores between them
  * cycletrack.input.size            input size override for every stream ("" = the preset's)
  * cycletrack.http.port             /metrics port, 0 = any free port, -1 = none    (9464)
  * </pre>
@@ -39,6 +42,7 @@ public record TrackerConfig(
         long maxFramePixels,
         int batchSize,
         Duration batchWait,
+        int encoderWorkers,
         InputSize inputSizeOverride,
         int httpPort) {
 
@@ -48,6 +52,10 @@ public record TrackerConfig(
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        if (encoderWorkers < 0) {
+            throw new IllegalArgumentException(
+                    "encoder workers must be >= 0 (0 = one per core), got " + encoderWorkers);
         }
         if (maxFrameAge.isNegative() || idleTimeout.isNegative() || batchWait.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
@@ -68,6 +76,7 @@ public record TrackerConfig(
                 3840L * 2160,
                 8,
                 Duration.ofMillis(5),
+                1,
                 null,
                 9464);
     }
@@ -87,6 +96,7 @@ public record TrackerConfig(
                 maxFramePixels,
                 batchSize,
                 batchWait,
+                encoderWorkers,
                 inputSizeOverride,
                 httpPort);
     }
@@ -102,6 +112,7 @@ public record TrackerConfig(
                 maxFramePixels,
                 batchSize,
                 batchWait,
+                encoderWorkers,
                 inputSizeOverride,
                 httpPort);
     }
@@ -117,6 +128,7 @@ public record TrackerConfig(
                 maxFramePixels,
                 batchSize,
                 batchWait,
+                encoderWorkers,
                 inputSizeOverride,
                 httpPort);
     }
@@ -132,6 +144,7 @@ public record TrackerConfig(
                 pixels,
                 batchSize,
                 batchWait,
+                encoderWorkers,
                 inputSizeOverride,
                 httpPort);
     }
@@ -147,8 +160,30 @@ public record TrackerConfig(
                 maxFramePixels,
                 size,
                 wait,
+                encoderWorkers,
                 inputSizeOverride,
                 httpPort);
+    }
+
+    public TrackerConfig withEncoderWorkers(int workers) {
+        return new TrackerConfig(
+                topicPrefix,
+                maxFrameAge,
+                catchUp,
+                idleTimeout,
+                evictionInterval,
+                maxFrameBytes,
+                maxFramePixels,
+                batchSize,
+                batchWait,
+                workers,
+                inputSizeOverride,
+                httpPort);
+    }
+
+    /** Encoder workers to start: the configured number, or one per core for 0. */
+    public int effectiveEncoderWorkers() {
+        return encoderWorkers > 0 ? encoderWorkers : Runtime.getRuntime().availableProcessors();
     }
 
     public TrackerConfig withInputSize(InputSize size) {
@@ -162,6 +197,7 @@ public record TrackerConfig(
                 maxFramePixels,
                 batchSize,
                 batchWait,
+                encoderWorkers,
                 size,
                 httpPort);
     }
@@ -177,6 +213,7 @@ public record TrackerConfig(
                 maxFramePixels,
                 batchSize,
                 batchWait,
+                encoderWorkers,
                 inputSizeOverride,
                 port);
     }
@@ -194,6 +231,7 @@ public record TrackerConfig(
                 lng(props, "max.frame.pixels", d.maxFramePixels),
                 (int) lng(props, "batch.size", d.batchSize),
                 Duration.ofMillis(lng(props, "batch.wait.ms", d.batchWait.toMillis())),
+                (int) lng(props, "encoder.workers", d.encoderWorkers),
                 str(props, "input.size", "").isBlank() ? null : InputSize.parse(str(props, "input.size", "")),
                 (int) lng(props, "http.port", d.httpPort));
     }
@@ -210,6 +248,7 @@ public record TrackerConfig(
         m.put(PREFIX + "max.frame.pixels", String.valueOf(maxFramePixels));
         m.put(PREFIX + "batch.size", String.valueOf(batchSize));
         m.put(PREFIX + "batch.wait.ms", String.valueOf(batchWait.toMillis()));
+        m.put(PREFIX + "encoder.workers", String.valueOf(encoderWorkers));
         m.put(PREFIX + "input.size", inputSizeText(inputSizeOverride));
         m.put(PREFIX + "http.port", String.valueOf(httpPort));
         return m;

@@ -1,5 +1,6 @@
 package dev.cycletrack.stream.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,41 +75,50 @@ class ModelSwapperTest {
     }
 
     @Test
-    void framesOfSeveralThreadsAreBatchedAndMatchOneByOne() throws Exception {
+    void framesOfSeveralThreadsAreBatchedAndEqualOneByOneExactly() throws Exception {
         TrackerMetrics metrics = new TrackerMetrics();
         try (EncoderService service = new EncoderService(Models.random(), 8, Duration.ofMillis(200), metrics)) {
-            LoadedModel m = service.acquireCurrent();
-            int threads = 4;
-            RgbImage[] images = new RgbImage[threads];
-            for (int t = 0; t < threads; t++) {
-                byte[] rgb = new byte[48 * 48 * 3];
-                for (int i = 0; i < rgb.length; i++) {
-                    rgb[i] = (byte) (i * (t + 3));
-                }
-                images[t] = new RgbImage(48, 48, rgb);
-            }
-            float[][] batched = new float[threads][];
-            Thread[] ts = new Thread[threads];
-            for (int t = 0; t < threads; t++) {
-                int k = t;
-                ts[t] = new Thread(
-                        () -> batched[k] = service.encode(m, images[k]).data());
-                ts[t].start();
-            }
-            for (Thread t : ts) {
-                t.join(TimeUnit.SECONDS.toMillis(60));
-            }
+            encodeConcurrentlyAndCompare(service, 4);
             var batches =
                     metrics.registry().find("cycletrack.encoder.batch.frames").summary();
             assertTrue(batches.max() > 1, "some frames were encoded together, max batch " + batches.max());
-            for (int t = 0; t < threads; t++) {
-                float[] alone = m.encoder().encode(images[t]).data();
-                for (int i = 0; i < alone.length; i++) {
-                    assertEquals(alone[i], batched[t][i], 1e-5f);
-                }
-            }
-            m.release();
         }
+    }
+
+    @Test
+    void severalWorkersEncodeInParallelAndEqualOneByOneExactly() throws Exception {
+        TrackerMetrics metrics = new TrackerMetrics();
+        try (EncoderService service = new EncoderService(Models.random(), 8, Duration.ofMillis(5), 2, metrics)) {
+            encodeConcurrentlyAndCompare(service, 6);
+        }
+    }
+
+    /** {@code threads} callers encode different frames at once; each result equals a lone forward. */
+    private static void encodeConcurrentlyAndCompare(EncoderService service, int threads) throws Exception {
+        LoadedModel m = service.acquireCurrent();
+        RgbImage[] images = new RgbImage[threads];
+        for (int t = 0; t < threads; t++) {
+            byte[] rgb = new byte[48 * 48 * 3];
+            for (int i = 0; i < rgb.length; i++) {
+                rgb[i] = (byte) (i * (t + 3));
+            }
+            images[t] = new RgbImage(48, 48, rgb);
+        }
+        float[][] together = new float[threads][];
+        Thread[] ts = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int k = t;
+            ts[t] = new Thread(() -> together[k] = service.encode(m, images[k]).data());
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        for (int t = 0; t < threads; t++) {
+            float[] alone = m.encoder().encode(images[t]).data();
+            assertArrayEquals(alone, together[t], "frame " + t + " differs from its lone forward pass");
+        }
+        m.release();
     }
 
     private static boolean announce(ModelSwapper swapper, String version, Path dir, String sha) throws Exception {

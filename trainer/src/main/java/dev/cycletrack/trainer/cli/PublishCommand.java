@@ -4,27 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cycletrack.core.cli.CommandProvider;
-import dev.cycletrack.core.encoder.ModelArtifact;
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
+import dev.cycletrack.schemas.TopicRegistry;
+import dev.cycletrack.schemas.v1.ModelVersion;
+import dev.cycletrack.trainer.publish.ModelAnnouncer;
+import dev.cycletrack.trainer.publish.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/**
- * {@code cycletrack publish}: the model-store half of publishing. Announcing the ModelVersion record on
- * the models topic needs the Kafka schema module, which is not part of this build yet: the record is
- * printed (and written beside the copy) instead.
- */
+/** {@code cycletrack publish}: adds a model version to the store and announces it to the trackers. */
 @Command(
         name = "publish",
         mixinStandardHelpOptions = true,
@@ -32,16 +24,20 @@ import picocli.CommandLine.Option;
         description = {
             "Copies a model artifact into a model store (a local or shared folder) as STORE/<version>/,",
             "after checking that it loads. A version that exists in the store is never overwritten.",
-            "Prints the ModelVersion record (name, version, uri, sha256, metrics) and writes it as",
-            "STORE/<version>/model-version.json. Announcing it on the models topic is not implemented",
-            "in this build (it needs the Kafka ModelVersion schema)."
+            "With --bootstrap-servers, announces the ModelVersion record (name, version, uri, sha256,",
+            "metrics) on the models topic, where every running tracker picks it up between two frames.",
+            "The record is printed as JSON and written as STORE/<version>.model-version.json."
         })
 public final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model artifact directory.")
     Path model;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "Model store folder.")
+    @Option(
+            names = "--store",
+            paramLabel = "DIR",
+            description = "Model store folder (default: ${DEFAULT-VALUE}).",
+            defaultValue = "models/store")
     Path store;
 
     @Option(names = "--name", description = "Model name in the record (default ${DEFAULT-VALUE}).")
@@ -50,78 +46,49 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--version-name", description = "Store under this version instead of the one in model.json.")
     String version;
 
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description = "Kafka to announce the version on; without it the version is only stored.")
+    String bootstrapServers;
+
+    @Option(names = "--topic-prefix", description = "Topic name prefix of the trackers (default ${DEFAULT-VALUE}).")
+    String topicPrefix = TopicRegistry.DEFAULT_PREFIX;
+
+    @Option(
+            names = "--timeout-s",
+            description = "How long to wait for the broker's acknowledgement (default ${DEFAULT-VALUE}).")
+    long timeoutS = 30;
+
     @Override
     public Integer call() throws Exception {
-        ObjectNode record = publish(model, store, name, version);
-        System.out.println(
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(record));
-        System.err.println("copied to " + record.get("uri").asText()
-                + "; not announced on Kafka (ModelVersion schema not in this build)");
+        ModelVersion record = new ModelStore(store).add(model, name, version);
+        String json = JSON.writeValueAsString(toJson(record));
+        Files.writeString(store.resolve(record.getVersion() + ".model-version.json"), json + "\n");
+        System.out.println(json);
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            System.err.println("stored as " + record.getUri() + "; not announced (no --bootstrap-servers)");
+            return 0;
+        }
+        RecordMetadata at =
+                ModelAnnouncer.announce(bootstrapServers, topicPrefix, record, Duration.ofSeconds(timeoutS));
+        System.err.println("stored as " + record.getUri() + "; announced on " + at.topic() + " (partition "
+                + at.partition() + ", offset " + at.offset() + ")");
         return 0;
     }
 
-    /** Copies the artifact; returns the ModelVersion record. */
-    public static ObjectNode publish(Path model, Path store, String name, String version)
-            throws IOException, dev.cycletrack.core.encoder.ModelArtifactException {
-        String v;
-        Map<String, Double> metrics;
-        try (ModelArtifact a = ModelArtifact.load(model)) {
-            v = version != null ? version : a.metadata().version();
-            metrics = a.metadata().evaluation();
-        }
-        if (!v.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException(
-                    "version '" + v + "' is not usable as a folder name (letters, digits, . _ -)");
-        }
-        Files.createDirectories(store);
-        Path target = store.resolve(v);
-        if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(
-                    target.toString(),
-                    null,
-                    "version " + v + " is already in the store; a version is never overwritten");
-        }
-        Path tmp = Files.createTempDirectory(store, "." + v + ".tmp-");
-        try {
-            for (String f :
-                    List.of(ModelArtifact.PARAMETERS_FILE, ModelArtifact.METADATA_FILE, ModelArtifact.CHECKSUM_FILE)) {
-                Files.copy(model.resolve(f), tmp.resolve(f), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ObjectNode record = json.createObjectNode();
-            record.put("name", name);
-            record.put("version", v);
-            record.put("uri", target.toAbsolutePath().toUri().toString());
-            record.put("sha256", sha256(tmp.resolve(ModelArtifact.PARAMETERS_FILE)));
-            record.set("metrics", json.valueToTree(metrics));
-            json.writeValue(tmp.resolve("model-version.json").toFile(), record);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                throw new FileAlreadyExistsException(
-                        target.toString(),
-                        null,
-                        "version " + v + " appeared in the store" + " meanwhile; not overwritten");
-            }
-            return record;
-        } finally {
-            if (Files.exists(tmp)) {
-                try (Stream<Path> s = Files.walk(tmp)) {
-                    for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
-        }
-    }
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The record as JSON, field names as in the schema. */
+    static ObjectNode toJson(ModelVersion v) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", v.getName());
+        o.put("version", v.getVersion());
+        o.put("uri", v.getUri());
+        o.put("sha256", v.getSha256());
+        o.put("created_ms", v.getCreatedMs());
+        o.set("metrics", JSON.valueToTree(new java.util.TreeMap<>(v.getMetricsMap())));
+        return o;
     }
 
     /** Registers {@code publish} with the launcher. */

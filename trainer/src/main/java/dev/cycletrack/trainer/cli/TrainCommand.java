@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cycletrack.core.cli.CommandProvider;
+import dev.cycletrack.schemas.v1.ModelVersion;
+import dev.cycletrack.trainer.publish.ModelAnnouncer;
+import dev.cycletrack.trainer.publish.ModelStore;
+import dev.cycletrack.trainer.publish.PublishGate;
 import dev.cycletrack.trainer.train.Checkpoint;
 import dev.cycletrack.trainer.train.TrainConfig;
 import dev.cycletrack.trainer.train.TrainRun;
@@ -13,6 +17,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -67,6 +72,32 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainConfig settings = new TrainConfig();
 
+    @Option(
+            names = "--publish",
+            description = "After training, publish the best checkpoint (OUT/best) if it passes the gate: its"
+                    + " validation score beats the untrained encoder's (step 0) by --gate-margin. Needs --val-root.")
+    boolean publish;
+
+    @Option(
+            names = "--gate-margin",
+            description = "Points the best checkpoint must gain over the untrained encoder (default ${DEFAULT-VALUE}).")
+    double gateMargin = 0;
+
+    @Option(
+            names = "--store",
+            paramLabel = "DIR",
+            description = "Model store for --publish (default ${DEFAULT-VALUE}).")
+    Path store = Path.of("models", "store");
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description = "With --publish: also announce the version on this Kafka's models topic.")
+    String bootstrapServers;
+
+    @Option(names = "--topic-prefix", description = "Topic prefix for the announcement (default ${DEFAULT-VALUE}).")
+    String topicPrefix = dev.cycletrack.schemas.TopicRegistry.DEFAULT_PREFIX;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -89,9 +120,30 @@ public final class TrainCommand implements Callable<Integer> {
         } else if (config != null) {
             effective = overlay(readConfig(config), config.toString());
         }
+        if (publish && effective.valRoot == null) {
+            throw new IllegalArgumentException("--publish needs --val-root: the gate compares validation scores");
+        }
         new TrainRun(effective, out, resume, System.err).run();
         System.err.println("done: " + out.resolve("summary.json"));
+        if (publish) {
+            publishIfBetter();
+        }
         return 0;
+    }
+
+    private void publishIfBetter() throws Exception {
+        PublishGate gate = PublishGate.read(out.resolve("eval.csv"), gateMargin);
+        System.err.println("publish gate: " + gate.explain());
+        if (!gate.passes()) {
+            System.err.println("not published");
+            return;
+        }
+        ModelVersion record = new ModelStore(store).add(out.resolve("best"), "stfc3", null);
+        System.err.println("published " + record.getVersion() + " to " + record.getUri());
+        if (bootstrapServers != null && !bootstrapServers.isBlank()) {
+            ModelAnnouncer.announce(bootstrapServers, topicPrefix, record, Duration.ofSeconds(30));
+            System.err.println("announced on " + bootstrapServers);
+        }
     }
 
     /** Reads a --config file; unknown keys and bad values are reported with the file name. */
