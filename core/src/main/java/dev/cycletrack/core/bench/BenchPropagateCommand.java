@@ -63,6 +63,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        CpuSteal stealBefore = CpuSteal.snapshot();
         Map<String, Object> out = new LinkedHashMap<>();
         PropagationParams davisParams = Preset.VOS.params();
         PropagationParams poseParams = Preset.POSE.params();
@@ -128,6 +129,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                         "encoder_480p", round(e480.cpuMsPerFrame())));
         out.put("threads", Runtime.getRuntime().availableProcessors());
         out.put("cpu", BenchmarkDoc.cpuModel());
+        out.put("cpu_steal_percent", CpuSteal.snapshot().percentSince(stealBefore));
 
         // Parts not run (--only) are left out rather than written as NaN.
         out.values().removeIf(v -> v instanceof Double d && d.isNaN());
@@ -156,8 +158,9 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                 """
                 ## Propagation and encoder (`./cycletrack bench propagate`)
 
-                Measured %s on %s, %s cores, `./cycletrack bench propagate --json out/bench-propagate.json`.
-                Median per-frame milliseconds at steady state (context full); synthetic unit features.
+                Measured %s on %s, %s cores (%s%% of the CPU time stolen by the hypervisor during the run),
+                `./cycletrack bench propagate --json out/bench-propagate.json`. Median per-frame milliseconds at
+                steady state (context full); synthetic unit features; process CPU ms per frame in `--json`.
 
                 | what | setting | windowed ms | dense ms | speed-up | max abs label diff |
                 |---|---|---|---|---|---|
@@ -175,6 +178,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                 LocalDate.now(),
                 r.get("cpu"),
                 r.get("threads"),
+                r.get("cpu_steal_percent"),
                 davis.describe(),
                 r.get("propagate_davis_windowed_ms"),
                 r.get("propagate_davis_dense_ms"),

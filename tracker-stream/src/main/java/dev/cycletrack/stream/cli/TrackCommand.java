@@ -95,7 +95,7 @@ public final class TrackCommand implements Callable<Integer> {
 
     @Option(
             names = "--encoder-workers",
-            defaultValue = "1",
+            defaultValue = "0",
             description =
                     "Threads running encoder forward passes in parallel; 0 = one per core (default: ${DEFAULT-VALUE}).")
     int encoderWorkers;

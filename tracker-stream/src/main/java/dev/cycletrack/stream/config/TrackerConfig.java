@@ -25,7 +25,7 @@ import java.util.Objects;
  * cycletrack.max.frame.pixels      larger frames go to the dead-letter topic       (8294400, 4K)
  * cycletrack.batch.size            encoder batch limit B                           (8)
  * cycletrack.batch.wait.ms         encoder batch wait W                            (5)
- * cycletrack.encoder.workers       threads running encoder forwards in parallel;   (1)
+ * cycletrack.encoder.workers       threads running encoder forwards in parallel;   (0)
  *                                  0 = one per core; with several, PyTorch's
  *                                  intra-op threads split the cores between them
  * cycletrack.input.size            input size override for every stream ("" = the preset's)
@@ -76,7 +76,7 @@ public record TrackerConfig(
                 3840L * 2160,
                 8,
                 Duration.ofMillis(5),
-                1,
+                0,
                 null,
                 9464);
     }

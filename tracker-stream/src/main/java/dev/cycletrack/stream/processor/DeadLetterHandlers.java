@@ -94,7 +94,7 @@ public final class DeadLetterHandlers {
                 if (labelInitTopic.equals(ctx.topic())) {
                     metrics.labelInit("invalid", reason.id());
                 } else {
-                    metrics.frame("invalid", reason.id());
+                    metrics.frame(reason.result(), reason.id());
                 }
             }
             LOG.warn("dead-letter {} ({}): {}", reason.id(), ctx.topic(), detail);

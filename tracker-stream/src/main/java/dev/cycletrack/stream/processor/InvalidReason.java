@@ -41,8 +41,20 @@ public enum InvalidReason {
     INVALID_MASK,
     /** A mask whose size differs from the frame it labels. */
     MASK_SIZE_MISMATCH,
+    /** A frame whose seq was already processed (a replay or a resend): dropped, not labelled twice. */
+    DUPLICATE,
+    /** A frame older than the stream's last processed one that was never seen: dropped. */
+    OUT_OF_ORDER,
     /** Anything else that failed while processing the record (a bug: the detail says what). */
     PROCESSING_ERROR;
+
+    /**
+     * The {@code result} tag under which a dead-lettered frame is counted: {@code dropped} for frames that
+     * were well-formed but came twice or too late, {@code invalid} for everything else.
+     */
+    public String result() {
+        return this == DUPLICATE || this == OUT_OF_ORDER ? "dropped" : "invalid";
+    }
 
     /** The lower-case id used in headers and metric tags, e.g. {@code undecodable_image}. */
     public String id() {

@@ -138,8 +138,18 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
             boolean dup = seq == meta.getLastSeq()
                     || seq == meta.getInitSeq()
                     || meta.getRecentSeqsList().contains(seq);
-            metrics.frame("dropped", dup ? "duplicate" : "out_of_order");
-            return;
+            // Dropped, and dead-lettered with the reason (counted as dropped) so that a resend or a replay
+            // is visible; the context is untouched.
+            throw new InvalidInputException(
+                    dup ? InvalidReason.DUPLICATE : InvalidReason.OUT_OF_ORDER,
+                    stream,
+                    seq,
+                    "frame " + seq + " of stream " + stream
+                            + (dup
+                                    ? " was already processed (a resend or an at-least-once replay)"
+                                    : " is older than the stream's last frame " + meta.getLastSeq()
+                                            + " and arrived too late")
+                            + "; dropped");
         }
         if (pending != null && seq == pending.getSeq()) {
             startStream(meta, pending, f, timestamp, nowUs, startNanos);
@@ -219,14 +229,19 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
             ls.decodeInto(soft, out);
             long t4 = System.nanoTime();
 
-            // Persist: the new frame joins the ring; the oldest real one leaves it.
+            // The label goes out first, then the state, which lists only frames already stored, and the frame
+            // leaving the ring is deleted last: a crash at any point (at-least-once) leaves a consistent
+            // context, and the replayed frame is then either labelled again identically or dropped as a
+            // duplicate after its label went out.
+            finish(out, f, ls, model, nowUs, startNanos, decodeNs, t2 - t1, t3 - t2, t4 - t3, timestamp);
             int m = ls.settings.params().contextLength();
             List<Long> recent = new ArrayList<>(meta.getRecentSeqsList());
+            List<Long> leaving = new ArrayList<>();
             if (m > 0) {
                 frames.put(StateCodec.frameKey(stream, seq), stored(f, seq, soft));
                 recent.add(seq);
                 while (recent.size() > m) {
-                    frames.delete(StateCodec.frameKey(stream, recent.remove(0)));
+                    leaving.add(recent.remove(0));
                 }
             }
             streams.put(
@@ -239,7 +254,9 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
                             .setModelVersion(model.version())
                             .setLastActivityMs(context.currentSystemTimeMs())
                             .build());
-            finish(out, f, ls, model, nowUs, startNanos, decodeNs, t2 - t1, t3 - t2, t4 - t3, timestamp);
+            for (long old : leaving) {
+                frames.delete(StateCodec.frameKey(stream, old));
+            }
         } finally {
             model.release();
         }
@@ -278,6 +295,10 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
             ls.decodeInto(first, out);
             long t4 = System.nanoTime();
 
+            // Label first, state after (see onFrame): a crash in between replays the frame, which the
+            // still-pending LabelInit starts again.
+            live.put(stream, ls);
+            finish(out, f, ls, model, nowUs, startNanos, decodeNs, t2 - t1, t3 - t2, t4 - t3, timestamp);
             deleteFrames(meta);
             frames.put(StateCodec.frameKey(stream, seq), stored(f, seq, first));
             streams.put(
@@ -294,8 +315,6 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
                             .setModelVersion(model.version())
                             .setLastActivityMs(context.currentSystemTimeMs())
                             .build());
-            live.put(stream, ls);
-            finish(out, f, ls, model, nowUs, startNanos, decodeNs, t2 - t1, t3 - t2, t4 - t3, timestamp);
         } finally {
             model.release();
         }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every kind of invalid input lands in the dead-letter topic with its reason and is counted, while
  * a good stream interleaved with them is labelled throughout; duplicates and out-of-order frames are
- * dropped and counted.
+ * dropped, counted and dead-lettered with their reason.
  */
 class DeadLetterTest extends TrackerTopologyTest {
 
@@ -172,11 +172,13 @@ class DeadLetterTest extends TrackerTopologyTest {
             expected.put("mask size", "mask_size_mismatch");
             good.run();
 
-            // Duplicates and out-of-order frames of the good stream are dropped, not dead-lettered.
-            // (The good stream's seqs are even: an odd one below the last was never seen.)
+            // Duplicates and out-of-order frames of the good stream are dropped and dead-lettered (counted
+            // as dropped). (The good stream's seqs are even: an odd one below the last was never seen.)
             int last = 2 * (goodSeq[0] - 1);
             d.frames.pipeInput("good", TestClips.frame("good", last, jpegs.get(0), w, h, 1));
+            expected.put("duplicate", "duplicate");
             d.frames.pipeInput("good", TestClips.frame("good", last - 1, jpegs.get(0), w, h, 1));
+            expected.put("out of order", "out_of_order");
             good.run();
 
             List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
