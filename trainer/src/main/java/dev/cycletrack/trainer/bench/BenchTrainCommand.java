@@ -149,7 +149,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         sb.append("## Training throughput (`./cycletrack bench train`)\n\n");
         sb.append(String.format(
                 Locale.ROOT,
-                "Measured %s on %s, %d cores (shared with other work), PyTorch threads %s, batch %d clips of T = %d"
+                "Measured %s on %s, %d cores, PyTorch threads %s, batch %d clips of T = %d"
                         + " (%d frames per step), ResNet-18 + 1x1 head (2048 -> 512), fp32, DJL PyTorch CPU."
                         + " Median of %d steps after a warm-up. `./cycletrack bench train --batch-size %d`.\n\n",
                 LocalDate.now(),
