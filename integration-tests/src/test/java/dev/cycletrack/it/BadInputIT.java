@@ -11,12 +11,12 @@ import dev.cycletrack.core.propagation.InputSize;
 import dev.cycletrack.it.support.Answers;
 import dev.cycletrack.it.support.Clips;
 import dev.cycletrack.it.support.Expected;
+import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
 import dev.cycletrack.it.support.Scrape;
 import dev.cycletrack.it.support.TopicTail;
-import dev.cycletrack.it.support.WithBroker;
 import dev.cycletrack.schemas.DeadLetter;
 import dev.cycletrack.schemas.TopicRegistry;
 import dev.cycletrack.schemas.v1.Encoding;
@@ -41,6 +41,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,10 +54,24 @@ import org.junit.jupiter.api.io.TempDir;
  * of it are labelled throughout, exactly as if nothing else had been sent. A rejected frame changes
  * nothing: the good frame sent next with the same seq is labelled normally.
  */
-class BadInputIT extends WithBroker {
+class BadInputIT {
 
     static final InputSize INPUT = InputSize.parse("square:64");
     static final int GOOD_FRAMES = 8;
+
+    static ItKafka kafka;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        kafka = ItKafka.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
 
     /** One bad record: what it is, the reason it must carry, the stream it names, and how to send it. */
     record Bad(String what, String reason, String stream, Send send) {}

@@ -11,12 +11,12 @@ import dev.cycletrack.core.image.Images;
 import dev.cycletrack.core.propagation.InputSize;
 import dev.cycletrack.it.support.Answers;
 import dev.cycletrack.it.support.Clips;
+import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Offline;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
 import dev.cycletrack.it.support.TopicTail;
-import dev.cycletrack.it.support.WithBroker;
 import dev.cycletrack.schemas.TopicRegistry;
 import dev.cycletrack.schemas.v1.Frame;
 import dev.cycletrack.schemas.v1.FrameKey;
@@ -40,6 +40,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,10 +52,24 @@ import picocli.CommandLine;
  * and the labels topic of a real broker. Every frame is answered exactly once, and the labels equal the
  * offline propagation (core's PropagationTracker, what {@code eval} runs) of the same frame bytes.
  */
-class EndToEndIT extends WithBroker {
+class EndToEndIT {
 
     static final int FRAMES = 12;
     static final InputSize INPUT = InputSize.parse("square:64");
+
+    static ItKafka kafka;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        kafka = ItKafka.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
 
     /** One ingest run: its command line and what it is. */
     record Source(String stream, String what, List<String> args) {}

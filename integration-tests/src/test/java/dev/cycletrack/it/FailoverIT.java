@@ -7,6 +7,7 @@ import dev.cycletrack.core.propagation.InputSize;
 import dev.cycletrack.it.support.Answers;
 import dev.cycletrack.it.support.Clock;
 import dev.cycletrack.it.support.Expected;
+import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
@@ -14,7 +15,6 @@ import dev.cycletrack.it.support.Scrape;
 import dev.cycletrack.it.support.StreamSender;
 import dev.cycletrack.it.support.TopicTail;
 import dev.cycletrack.it.support.TrackerProcess;
-import dev.cycletrack.it.support.WithBroker;
 import dev.cycletrack.schemas.TopicRegistry;
 import dev.cycletrack.schemas.v1.FrameKey;
 import dev.cycletrack.schemas.v1.FrameLabels;
@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Execution;
@@ -44,7 +46,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * by side to wait that out once (and beside other test classes; only the soak runs alone).
  */
 @Execution(ExecutionMode.CONCURRENT)
-class FailoverIT extends WithBroker {
+class FailoverIT {
 
     static final double FPS = 2;
     static final int KILL_AFTER = 8;
@@ -52,6 +54,20 @@ class FailoverIT extends WithBroker {
     static final int SENT_WHILE_DOWN = 6;
 
     static final InputSize INPUT = InputSize.parse("square:64");
+
+    static ItKafka kafka;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        kafka = ItKafka.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"at_least_once", "exactly_once_v2"})

@@ -7,12 +7,12 @@ import dev.cycletrack.core.encoder.ModelArtifact;
 import dev.cycletrack.core.encoder.PaddingMode;
 import dev.cycletrack.it.support.Answers;
 import dev.cycletrack.it.support.Clock;
+import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
 import dev.cycletrack.it.support.StreamSender;
 import dev.cycletrack.it.support.TopicTail;
-import dev.cycletrack.it.support.WithBroker;
 import dev.cycletrack.schemas.ModelArtifactDigest;
 import dev.cycletrack.schemas.v1.FrameKey;
 import dev.cycletrack.schemas.v1.FrameLabels;
@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +45,21 @@ import org.junit.jupiter.api.io.TempDir;
  * the version that labelled it; a corrupt artifact (a flipped parameter byte) and an announcement whose
  * sha256 is not the artifact's are rejected while v2 keeps serving; announcing v1 again rolls back.
  */
-class HotSwapIT extends WithBroker {
+class HotSwapIT {
+
+    static ItKafka kafka;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        kafka = ItKafka.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
 
     @Test
     @Timeout(480)

@@ -7,11 +7,11 @@ import dev.cycletrack.core.propagation.InputSize;
 import dev.cycletrack.it.support.Answers;
 import dev.cycletrack.it.support.Clips;
 import dev.cycletrack.it.support.Expected;
+import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
 import dev.cycletrack.it.support.TopicTail;
-import dev.cycletrack.it.support.WithBroker;
 import dev.cycletrack.schemas.v1.FrameKey;
 import dev.cycletrack.schemas.v1.FrameLabels;
 import dev.cycletrack.stream.FramePublisher;
@@ -26,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,10 +38,24 @@ import org.junit.jupiter.api.io.TempDir;
  * streams' contexts from the changelog; then it leaves and the first takes its streams back, again from
  * the changelog. Every frame of every phase is answered and equals the uninterrupted offline run.
  */
-class ScaleOutIT extends WithBroker {
+class ScaleOutIT {
 
     static final int PER_PHASE = 5;
     static final InputSize INPUT = InputSize.parse("square:64");
+
+    static ItKafka kafka;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        kafka = ItKafka.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
 
     @Test
     @Timeout(480)

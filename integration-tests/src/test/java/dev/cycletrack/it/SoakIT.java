@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cycletrack.core.propagation.InputSize;
 import dev.cycletrack.it.support.Answers;
 import dev.cycletrack.it.support.Clips;
+import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
 import dev.cycletrack.it.support.Scrape;
 import dev.cycletrack.it.support.StreamSender;
 import dev.cycletrack.it.support.TopicTail;
-import dev.cycletrack.it.support.WithBroker;
 import dev.cycletrack.schemas.DeadLetter;
 import dev.cycletrack.schemas.v1.FrameKey;
 import dev.cycletrack.schemas.v1.FrameLabels;
@@ -33,6 +33,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,12 +49,26 @@ import org.junit.jupiter.api.parallel.Isolated;
  * them (active-streams gauge back to 0, stored contexts gone). Latency percentiles are recorded.
  */
 @Isolated("latency figures: nothing else runs beside it")
-class SoakIT extends WithBroker {
+class SoakIT {
 
     static final int STREAMS = Integer.getInteger("it.soak.streams", 4);
     static final double FPS = Double.parseDouble(System.getProperty("it.soak.fps", "3"));
     static final int SECONDS = Integer.getInteger("it.soak.seconds", 30);
     static final Duration IDLE = Duration.ofSeconds(5);
+
+    static ItKafka kafka;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        kafka = ItKafka.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
 
     /** One sample of the tracker's gauges and this JVM's heap. */
     record Sample(double seconds, double activeStreams, double contextBytes, long heapBytes) {}
