@@ -9,9 +9,9 @@ import dev.cycletrack.core.image.Images;
 import dev.cycletrack.core.image.RgbImage;
 import dev.cycletrack.core.propagation.InputSize;
 import dev.cycletrack.it.support.Answers;
+import dev.cycletrack.it.support.BrokerExtension;
 import dev.cycletrack.it.support.Clips;
 import dev.cycletrack.it.support.Expected;
-import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
@@ -41,10 +41,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,19 +58,8 @@ class BadInputIT {
     static final InputSize INPUT = InputSize.parse("square:64");
     static final int GOOD_FRAMES = 8;
 
-    static ItKafka kafka;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        kafka = ItKafka.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension kafka = new BrokerExtension();
 
     /** One bad record: what it is, the reason it must carry, the stream it names, and how to send it. */
     record Bad(String what, String reason, String stream, Send send) {}

@@ -10,8 +10,8 @@ import dev.cycletrack.core.encoder.PaddingMode;
 import dev.cycletrack.core.image.Images;
 import dev.cycletrack.core.propagation.InputSize;
 import dev.cycletrack.it.support.Answers;
+import dev.cycletrack.it.support.BrokerExtension;
 import dev.cycletrack.it.support.Clips;
-import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Offline;
 import dev.cycletrack.it.support.Poll;
@@ -40,10 +40,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import org.apache.kafka.common.serialization.Serdes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -57,19 +56,8 @@ class EndToEndIT {
     static final int FRAMES = 12;
     static final InputSize INPUT = InputSize.parse("square:64");
 
-    static ItKafka kafka;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        kafka = ItKafka.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension kafka = new BrokerExtension();
 
     /** One ingest run: its command line and what it is. */
     record Source(String stream, String what, List<String> args) {}

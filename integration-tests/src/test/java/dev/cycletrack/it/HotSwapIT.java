@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cycletrack.core.encoder.ModelArtifact;
 import dev.cycletrack.core.encoder.PaddingMode;
 import dev.cycletrack.it.support.Answers;
+import dev.cycletrack.it.support.BrokerExtension;
 import dev.cycletrack.it.support.Clock;
-import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
@@ -33,10 +33,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,19 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HotSwapIT {
 
-    static ItKafka kafka;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        kafka = ItKafka.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension kafka = new BrokerExtension();
 
     @Test
     @Timeout(480)

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cycletrack.core.propagation.InputSize;
 import dev.cycletrack.it.support.Answers;
+import dev.cycletrack.it.support.BrokerExtension;
 import dev.cycletrack.it.support.Clips;
 import dev.cycletrack.it.support.Expected;
-import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
@@ -26,10 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,19 +42,8 @@ class ScaleOutIT {
     static final int PER_PHASE = 5;
     static final InputSize INPUT = InputSize.parse("square:64");
 
-    static ItKafka kafka;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        kafka = ItKafka.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension kafka = new BrokerExtension();
 
     @Test
     @Timeout(480)

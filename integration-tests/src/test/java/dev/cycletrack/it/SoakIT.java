@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cycletrack.core.propagation.InputSize;
 import dev.cycletrack.it.support.Answers;
+import dev.cycletrack.it.support.BrokerExtension;
 import dev.cycletrack.it.support.Clips;
-import dev.cycletrack.it.support.ItKafka;
 import dev.cycletrack.it.support.Kafka;
 import dev.cycletrack.it.support.Poll;
 import dev.cycletrack.it.support.Reports;
@@ -33,10 +33,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
 
@@ -56,19 +55,8 @@ class SoakIT {
     static final int SECONDS = Integer.getInteger("it.soak.seconds", 30);
     static final Duration IDLE = Duration.ofSeconds(5);
 
-    static ItKafka kafka;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        kafka = ItKafka.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension kafka = new BrokerExtension();
 
     /** One sample of the tracker's gauges and this JVM's heap. */
     record Sample(double seconds, double activeStreams, double contextBytes, long heapBytes) {}
