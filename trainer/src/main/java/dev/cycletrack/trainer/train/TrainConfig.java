@@ -196,6 +196,17 @@ public final class TrainConfig {
     @Option(names = "--embed-dim", description = "Head output channels D (default ${DEFAULT-VALUE}).")
     public int embedDim = 512;
 
+    @Option(
+            names = "--freeze",
+            description = "Trunk stages kept at their initialisation: none, stem (conv1+bn1), layer1 (stem and"
+                    + " layer1), layer2 or layer3; the head and the later stages train (default ${DEFAULT-VALUE}).")
+    public String freeze = "none";
+
+    @Option(
+            names = "--freeze-steps",
+            description = "Steps the --freeze stages stay frozen; 0 = the whole run (default ${DEFAULT-VALUE}).")
+    public int freezeSteps = 0;
+
     @Option(names = "--temperature", description = "tau of the transition softmax (default ${DEFAULT-VALUE}).")
     public double temperature = 0.05;
 
@@ -342,6 +353,26 @@ public final class TrainConfig {
         return objective.trim().equalsIgnoreCase("fc3");
     }
 
+    /** Stages named by --freeze, in trunk order: stem, layer1, ... up to and including the one named. */
+    public List<String> frozenStages() {
+        String f = freeze.trim().toLowerCase(Locale.ROOT);
+        List<String> order = List.of("stem", "layer1", "layer2", "layer3");
+        if (f.equals("none")) {
+            return List.of();
+        }
+        int i = order.indexOf(f);
+        if (i < 0) {
+            throw new IllegalArgumentException(
+                    "--freeze must be none, stem, layer1, layer2 or layer3, got '" + freeze + "'");
+        }
+        return order.subList(0, i + 1);
+    }
+
+    /** Whether the --freeze stages are frozen at a step. */
+    public boolean frozenAt(long step) {
+        return !frozenStages().isEmpty() && (freezeSteps <= 0 || step < freezeSteps);
+    }
+
     /** The effective cache short side. */
     public int cacheShortSideOrCrop() {
         return cacheShortSide > 0 ? cacheShortSide : cropSize;
@@ -414,6 +445,11 @@ public final class TrainConfig {
         require(headHidden >= 0, "--head-hidden must be >= 0");
         require(headHidden == 0 || embedDim >= 1, "--embed-dim must be at least 1");
         require(layer != null, "--train-layer");
+        List<String> frozen = frozenStages();
+        require(
+                !(frozen.contains("layer3") && layer == FeatureLayer.LAYER3 && headHidden == 0),
+                "--freeze layer3 with --train-layer layer3 and no head leaves nothing to train");
+        require(freezeSteps >= 0, "--freeze-steps must be >= 0");
         require(fps >= 0, "--fps must be >= 0");
         require(syntheticShift >= 0, "--synthetic-shift must be >= 0");
     }
@@ -469,6 +505,10 @@ public final class TrainConfig {
         }
         if (blurScaleWithCrop && cropSize != 256) {
             out.add("blur sigma scaled by crop/256");
+        }
+        if (!frozenStages().isEmpty()) {
+            out.add("frozen " + String.join("+", frozenStages())
+                    + (freezeSteps > 0 ? " for " + freezeSteps + " steps" : " throughout"));
         }
         if (synthetic) {
             out.add("SYNTHETIC translated-image clips");

@@ -48,6 +48,8 @@ public final class Trainer implements AutoCloseable {
     private Future<ClipSource.Batch> pending;
     private long pendingStep = -1;
     private long step;
+    /** Whether the --freeze stages currently have gradients switched off. */
+    private boolean frozen;
 
     private Trainer(TrainConfig config, ClipSource source) {
         this.config = config;
@@ -158,6 +160,7 @@ public final class Trainer implements AutoCloseable {
         Engine.getInstance().setRandomSeed((int) Seeds.mix(config.seed, DROPOUT_STREAM, step));
         CycleLoss loss =
                 new CycleLoss(new CycleLoss.Settings(config.temperature, dropout, config.includeShortestCycle));
+        applyFreeze(config.frozenAt(step));
         CycleLoss.Result result;
         int cells;
         try (NDManager sub = manager.newSubManager()) {
@@ -199,6 +202,32 @@ public final class Trainer implements AutoCloseable {
                 seconds,
                 b,
                 !ok);
+    }
+
+    /**
+     * Switches the gradients of the --freeze stages off (or back on). Without a gradient a parameter keeps
+     * its value (Adam skips it) and autograd does not back-propagate into the stage at all, which also saves
+     * the most expensive part of the backward pass (the early, high-resolution stages).
+     */
+    private void applyFreeze(boolean freeze) {
+        if (freeze == frozen) {
+            return;
+        }
+        List<String> prefixes = new ArrayList<>();
+        for (String stage : config.frozenStages()) {
+            if (stage.equals("stem")) {
+                prefixes.add("trunk.conv1.");
+                prefixes.add("trunk.bn1.");
+            } else {
+                prefixes.add("trunk." + stage + ".");
+            }
+        }
+        for (var e : model.trainable()) {
+            if (prefixes.stream().anyMatch(e.getKey()::startsWith)) {
+                e.getValue().getArray().setRequiresGradient(!freeze);
+            }
+        }
+        frozen = freeze;
     }
 
     /**

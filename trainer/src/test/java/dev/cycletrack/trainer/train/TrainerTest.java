@@ -145,6 +145,38 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void frozenStagesKeepTheirWeightsUntilTheirStepThenTrain() {
+        TrainConfig c = TestData.tinyConfig();
+        c.freeze = "layer1";
+        c.freezeSteps = 2;
+        c.steps = 3;
+        try (Trainer t = Trainer.create(c, new ClipSource(library, c))) {
+            Map<String, float[]> start = snapshot(t);
+            t.step();
+            t.step();
+            Map<String, float[]> frozen = snapshot(t);
+            for (String name : List.of("trunk.conv1.weight", "trunk.bn1.gamma", "trunk.layer1.1.conv2.weight")) {
+                assertArrayEquals(start.get(name), frozen.get(name), 0f, name + " moved while frozen");
+            }
+            assertChanged(start, frozen, "trunk.layer2.0.conv1.weight");
+            t.step();
+            Map<String, float[]> thawed = snapshot(t);
+            assertChanged(frozen, thawed, "trunk.conv1.weight");
+            assertChanged(frozen, thawed, "trunk.layer1.1.conv2.weight");
+        }
+    }
+
+    private static void assertChanged(Map<String, float[]> before, Map<String, float[]> after, String name) {
+        float[] a = before.get(name);
+        float[] b = after.get(name);
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += Math.abs(a[i] - b[i]);
+        }
+        assertTrue(diff > 0, name + " did not train");
+    }
+
     private static Map<String, float[]> snapshot(Trainer t) {
         Map<String, float[]> out = new LinkedHashMap<>();
         t.model().namedParameters().forEach((k, p) -> out.put(k, p.getArray().toFloatArray()));
