@@ -45,8 +45,12 @@ public final class ClipAugmenter {
     public ClipSample augment(List<RgbImage> frames, SplittableRandom rng, long step, String source) {
         int s = config.cropSize;
         List<RgbImage> square = new ArrayList<>(frames.size());
+        int[] shared = config.preCropPerClip
+                ? preCropBox(frames.get(0).width(), frames.get(0).height(), rng)
+                : null;
         for (RgbImage f : frames) {
-            square.add(preCrop(f, rng));
+            int[] box = shared != null ? shared : preCropBox(f.width(), f.height(), rng);
+            square.add(ImageOps.resize(ImageOps.crop(f, box[0], box[1], box[2], box[3]), s, s));
         }
         return augmentSquare(square, rng, step, source);
     }
@@ -109,8 +113,12 @@ public final class ClipAugmenter {
      * the aspect clamped into range; resized to S x S.
      */
     public RgbImage preCrop(RgbImage frame, SplittableRandom rng) {
-        int width = frame.width();
-        int height = frame.height();
+        int[] box = preCropBox(frame.width(), frame.height(), rng);
+        return ImageOps.resize(ImageOps.crop(frame, box[0], box[1], box[2], box[3]), config.cropSize, config.cropSize);
+    }
+
+    /** The pre-crop box {x0, y0, w, h} of a width x height frame, drawn as {@link #preCrop} describes. */
+    int[] preCropBox(int width, int height, SplittableRandom rng) {
         double area = (double) width * height;
         double logLo = Math.log(config.preCropRatioMin);
         double logHi = Math.log(config.preCropRatioMax);
@@ -149,8 +157,7 @@ public final class ClipAugmenter {
             y0 = (height - h) / 2;
             x0 = (width - w) / 2;
         }
-        RgbImage box = ImageOps.crop(frame, x0, y0, w, h);
-        return ImageOps.resize(box, config.cropSize, config.cropSize);
+        return new int[] {x0, y0, w, h};
     }
 
     /** RandomApply(ColorJitter, p) -> RandomGrayscale(p) -> blur with p -> solarize with p. */

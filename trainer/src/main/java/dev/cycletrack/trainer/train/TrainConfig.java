@@ -75,6 +75,13 @@ public final class TrainConfig {
     public double preCropRatioMax = 1.3;
 
     @Option(
+            names = "--precrop-per-clip",
+            description = "Draw one pre-crop box per clip, shared by its frames, instead of one per frame. For"
+                    + " small pre-crops (native-scale crops of large frames) independent boxes would not overlap,"
+                    + " so a clip's frames would show unrelated regions.")
+    public boolean preCropPerClip = false;
+
+    @Option(
             names = "--crop-scale-min",
             description = "Track-level random resized crop: area fraction low end (default ${DEFAULT-VALUE}).")
     public double cropScaleMin = 0.08;
@@ -509,6 +516,9 @@ public final class TrainConfig {
         if (!frozenStages().isEmpty()) {
             out.add("frozen " + String.join("+", frozenStages())
                     + (freezeSteps > 0 ? " for " + freezeSteps + " steps" : " throughout"));
+        }
+        if (preCropPerClip) {
+            out.add("one pre-crop per clip (reference: one per frame)");
         }
         if (synthetic) {
             out.add("SYNTHETIC translated-image clips");
