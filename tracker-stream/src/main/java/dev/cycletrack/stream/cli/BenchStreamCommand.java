@@ -81,7 +81,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--input-size", description = "Override the pose preset's 320x320 input.")
     String inputSize;
 
-    @Option(names = "--model", description = "Model directory or 'random' (default: newest under models/).")
+    @Option(
+            names = "--model",
+            description =
+                    "Model directory or 'random' (default: models/stfc3, else the newest under models/, else random).")
     String model;
 
     @Option(names = "--json", description = "Also write the figures as JSON to this file.")

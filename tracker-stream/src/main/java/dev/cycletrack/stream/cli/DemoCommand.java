@@ -55,7 +55,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "out/demo.mp4", description = "Video to write (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--model", description = "Model artifact directory or 'random' (default: newest under models/).")
+    @Option(
+            names = "--model",
+            description =
+                    "Model artifact directory or 'random' (default: models/stfc3, else the newest under models/, else random).")
     String model;
 
     @Option(names = "--input-size", description = "Override the pose preset's 320x320 input (e.g. square:256).")

@@ -60,7 +60,8 @@ public final class TrackCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
-            description = "Model artifact directory, or 'random'; default: the newest under models/, else random.")
+            description =
+                    "Model artifact directory, or 'random'; default: models/stfc3, else the newest under models/, else random.")
     String model;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of topics it creates.")

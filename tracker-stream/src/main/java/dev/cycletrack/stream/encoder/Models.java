@@ -12,7 +12,7 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** The model a tracker starts with: a given artifact, else the newest under models/, else random. */
+/** The model a tracker starts with: a given artifact, else models/stfc3, else the newest under models/, else random. */
 public final class Models {
 
     public static final String RANDOM = "random";
@@ -36,14 +36,25 @@ public final class Models {
         }
     }
 
-    /** {@code path} if given ("random" for the random encoder), else the newest artifact under models/, else random. */
+    /**
+     * {@code path} if given ("random" for the random encoder), else the shipped default {@code models/stfc3},
+     * else the newest artifact under models/, else random.
+     */
     public static LoadedModel initial(String path) throws ModelArtifactException, IOException {
         if (path != null && !path.isBlank()) {
             return path.equals(RANDOM) ? random() : load(Path.of(path));
         }
+        Optional<Path> shipped = ProjectPaths.model(DEFAULT_MODEL)
+                .filter(p -> Files.isRegularFile(p.resolve(ModelArtifact.METADATA_FILE)));
+        if (shipped.isPresent()) {
+            return load(shipped.get());
+        }
         Optional<Path> newest = newestUnderModels();
         return newest.isPresent() ? load(newest.get()) : random();
     }
+
+    /** The shipped model the tracker, the demo and the bench use when none is named. */
+    public static final String DEFAULT_MODEL = "stfc3";
 
     static Optional<Path> newestUnderModels() throws IOException {
         Optional<Path> root = ProjectPaths.root().map(r -> r.resolve("models"));
