@@ -168,7 +168,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             List<Double> overhead = new ArrayList<>();
             List<Double> compute = new ArrayList<>();
             Map<String, List<Double>> stages = new LinkedHashMap<>();
-            for (String stage : List.of("queue", "decode", "encode", "propagate", "labels")) {
+            for (String stage : List.of("queue", "decode", "encode", "propagate", "labels", "return")) {
                 stages.put(stage, new ArrayList<>());
             }
             int skipped = 0;
@@ -190,6 +190,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 stages.get("encode").add(t.getEncodeUs() / 1000.0);
                 stages.get("propagate").add(t.getPropagateUs() / 1000.0);
                 stages.get("labels").add(t.getLabelsUs() / 1000.0);
+                // Emitted by the processor until read by the consumer: the label's way back through Kafka.
+                stages.get("return").add((x.micros - x.labels.getEmitTimeUs()) / 1000.0);
             }
             Percentiles pe = new Percentiles(e2e);
             double secs = (last - start) / 1e9;
@@ -299,7 +301,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 end minus the tracker's own compute for the frame (decode, encode, propagate, labels): the time in
                 Kafka and in the partition behind earlier frames (stage "queue"), so it measures Kafka itself only
                 while the offered rate is below the tracker's capacity. Skipped = frames older than max-frame-age
-                (%d ms) when their turn came.
+                (%d ms) when their turn came. Stage "queue" is capture to the start of processing, "return" the label's
+                way from the processor to the consumer.
                 """,
                 r.get("processing_guarantee"),
                 inputSize == null ? "" : ", input " + inputSize,

@@ -18,6 +18,7 @@ import dev.cycletrack.schemas.v1.LabelStatus;
 import dev.cycletrack.schemas.v1.StageTimings;
 import dev.cycletrack.schemas.v1.StoredFrame;
 import dev.cycletrack.schemas.v1.StreamMeta;
+import dev.cycletrack.stream.FramePublisher;
 import dev.cycletrack.stream.config.TrackerConfig;
 import dev.cycletrack.stream.encoder.EncoderService;
 import dev.cycletrack.stream.encoder.LoadedModel;
@@ -127,7 +128,8 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
 
     private void onFrame(String key, Frame f, long timestamp) {
         long startNanos = System.nanoTime();
-        long nowUs = context.currentSystemTimeMs() * 1000;
+        // The precise wall clock, not the stream thread's cached one: queue times are reported in microseconds.
+        long nowUs = FramePublisher.nowMicros();
         String stream = checkStream(key, f.getStreamId(), f.getSeq(), "frame");
         long seq = f.getSeq();
         checkFrameShape(stream, f);
@@ -194,7 +196,7 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
                     .setStreamId(stream)
                     .setSeq(seq)
                     .setCaptureTimeUs(f.getCaptureTimeUs())
-                    .setEmitTimeUs(System.currentTimeMillis() * 1000)
+                    .setEmitTimeUs(FramePublisher.nowMicros())
                     .setStatus(LabelStatus.SKIPPED)
                     .setInitSeq(meta.getInitSeq())
                     .build();
@@ -394,7 +396,7 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
             long timestamp) {
         long computeNs = System.nanoTime() - startNanos;
         long queueUs = f.getCaptureTimeUs() > 0 ? Math.max(0, nowUs - f.getCaptureTimeUs()) : 0;
-        long emitUs = System.currentTimeMillis() * 1000;
+        long emitUs = FramePublisher.nowMicros();
         out.setStreamId(f.getStreamId())
                 .setSeq(f.getSeq())
                 .setCaptureTimeUs(f.getCaptureTimeUs())
