@@ -128,8 +128,7 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
 
     private void onFrame(String key, Frame f, long timestamp) {
         long startNanos = System.nanoTime();
-        // The precise wall clock, not the stream thread's cached one: queue times are reported in microseconds.
-        long nowUs = FramePublisher.nowMicros();
+        long nowUs = context.currentSystemTimeMs() * 1000;
         String stream = checkStream(key, f.getStreamId(), f.getSeq(), "frame");
         long seq = f.getSeq();
         checkFrameShape(stream, f);
@@ -154,7 +153,7 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
                             + "; dropped");
         }
         if (pending != null && seq == pending.getSeq()) {
-            startStream(meta, pending, f, timestamp, nowUs, startNanos);
+            startStream(meta, pending, f, timestamp, startNanos);
             return;
         }
         if (pending != null && seq > pending.getSeq()) {
@@ -235,7 +234,7 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
             // leaving the ring is deleted last: a crash at any point (at-least-once) leaves a consistent
             // context, and the replayed frame is then either labelled again identically or dropped as a
             // duplicate after its label went out.
-            finish(out, f, ls, model, nowUs, startNanos, decodeNs, t2 - t1, t3 - t2, t4 - t3, timestamp);
+            finish(out, f, ls, model, startNanos, decodeNs, t2 - t1, t3 - t2, t4 - t3, timestamp);
             int m = ls.settings.params().contextLength();
             List<Long> recent = new ArrayList<>(meta.getRecentSeqsList());
             List<Long> leaving = new ArrayList<>();
@@ -265,7 +264,7 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
     }
 
     /** Frame {@code init.seq} arrived: start (or restart) the stream's context from it. */
-    private void startStream(StreamMeta meta, LabelInit init, Frame f, long timestamp, long nowUs, long startNanos) {
+    private void startStream(StreamMeta meta, LabelInit init, Frame f, long timestamp, long startNanos) {
         String stream = init.getStreamId();
         long seq = f.getSeq();
         long t0 = System.nanoTime();
@@ -300,7 +299,7 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
             // Label first, state after (see onFrame): a crash in between replays the frame, which the
             // still-pending LabelInit starts again.
             live.put(stream, ls);
-            finish(out, f, ls, model, nowUs, startNanos, decodeNs, t2 - t1, t3 - t2, t4 - t3, timestamp);
+            finish(out, f, ls, model, startNanos, decodeNs, t2 - t1, t3 - t2, t4 - t3, timestamp);
             deleteFrames(meta);
             frames.put(StateCodec.frameKey(stream, seq), stored(f, seq, first));
             streams.put(
@@ -387,7 +386,6 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
             Frame f,
             LiveStream ls,
             LoadedModel model,
-            long nowUs,
             long startNanos,
             long decodeNs,
             long encodeNs,
@@ -395,8 +393,10 @@ public final class TrackerProcessor implements Processor<String, Message, FrameK
             long labelsNs,
             long timestamp) {
         long computeNs = System.nanoTime() - startNanos;
-        long queueUs = f.getCaptureTimeUs() > 0 ? Math.max(0, nowUs - f.getCaptureTimeUs()) : 0;
+        // Timings use the precise wall clock (the stream thread's cached one is only for decisions such as
+        // the frame age): processing started computeNs before the label's emission.
         long emitUs = FramePublisher.nowMicros();
+        long queueUs = f.getCaptureTimeUs() > 0 ? Math.max(0, emitUs - computeNs / 1000 - f.getCaptureTimeUs()) : 0;
         out.setStreamId(f.getStreamId())
                 .setSeq(f.getSeq())
                 .setCaptureTimeUs(f.getCaptureTimeUs())
