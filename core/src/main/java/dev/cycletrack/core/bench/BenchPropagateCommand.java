@@ -1,9 +1,6 @@
 package dev.cycletrack.core.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cycletrack.core.cli.CommandProvider;
-import dev.cycletrack.core.cli.ProjectPaths;
 import dev.cycletrack.core.encoder.Encoder;
 import dev.cycletrack.core.encoder.ModelArtifact;
 import dev.cycletrack.core.encoder.PaddingMode;
@@ -11,14 +8,13 @@ import dev.cycletrack.core.propagation.Preset;
 import dev.cycletrack.core.propagation.PropagationParams;
 import dev.cycletrack.core.propagation.Propagator;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cycletrack bench propagate}: propagation (windowed vs dense) and encoder timings. */
@@ -33,14 +29,8 @@ import picocli.CommandLine.Option;
         })
 public final class BenchPropagateCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Also write the figures as JSON to this file.")
-    Path json;
-
-    @Option(names = "--doc", description = "Markdown file to update (default: the project's docs/benchmarks.md).")
-    Path doc;
-
-    @Option(names = "--no-doc", description = "Do not update the markdown file.")
-    boolean noDoc;
+    @Mixin
+    BenchOutput output = new BenchOutput();
 
     @Option(
             names = "--frames",
@@ -138,17 +128,10 @@ public final class BenchPropagateCommand implements Callable<Integer> {
             kept.values().removeIf(v -> v instanceof Double d && d.isNaN());
             out.put("cpu_ms_per_frame", kept);
         }
-        String text =
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
-        System.out.println(text);
-        if (json != null) {
-            Files.writeString(json, text);
+        if (only != null) {
+            output.skipDoc(); // a partial run leaves the doc section as it is
         }
-        if (!noDoc && only == null) {
-            Path file = doc != null ? doc : ProjectPaths.docs().resolve("benchmarks.md");
-            BenchmarkDoc.writeSection(file, "bench propagate", markdown(out, davis, pose));
-            System.err.println("updated " + file);
-        }
+        output.publish(out, "bench propagate", () -> markdown(out, davis, pose));
         return 0;
     }
 

@@ -1,13 +1,10 @@
 package dev.cycletrack.stream.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.cycletrack.core.bench.BenchmarkDoc;
+import dev.cycletrack.core.bench.BenchOutput;
 import dev.cycletrack.core.bench.CpuSteal;
 import dev.cycletrack.core.cli.CommandProvider;
 import dev.cycletrack.core.cli.ProjectPaths;
 import dev.cycletrack.stream.broker.EmbeddedBroker;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -33,6 +30,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -74,14 +72,8 @@ public final class BenchKafkaCommand implements Callable<Integer> {
             description = "Pause between a message read and the next send (default ${DEFAULT-VALUE}).")
     int gapMs;
 
-    @Option(names = "--json", description = "Also write the figures as JSON to this file.")
-    Path json;
-
-    @Option(names = "--doc", description = "Markdown file to update (default: the project's docs/benchmarks.md).")
-    Path doc;
-
-    @Option(names = "--no-doc", description = "Do not update the markdown file.")
-    boolean noDoc;
+    @Mixin
+    BenchOutput output = new BenchOutput();
 
     @Override
     public Integer call() throws Exception {
@@ -149,17 +141,7 @@ public final class BenchKafkaCommand implements Callable<Integer> {
         } finally {
             DemoCommand.deleteTree(work);
         }
-        String text =
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
-        System.out.println(text);
-        if (json != null) {
-            Files.writeString(json, text);
-        }
-        if (!noDoc) {
-            Path file = doc != null ? doc : ProjectPaths.docs().resolve("benchmarks.md");
-            BenchmarkDoc.writeSection(file, "bench kafka", markdown(r));
-            System.err.println("updated " + file);
-        }
+        output.publish(r, "bench kafka", () -> markdown(r));
         return 0;
     }
 

@@ -1,8 +1,6 @@
 package dev.cycletrack.stream.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.cycletrack.core.bench.BenchmarkDoc;
+import dev.cycletrack.core.bench.BenchOutput;
 import dev.cycletrack.core.bench.CpuSteal;
 import dev.cycletrack.core.cli.CommandProvider;
 import dev.cycletrack.core.cli.ProjectPaths;
@@ -24,7 +22,6 @@ import dev.cycletrack.stream.config.TrackerConfig;
 import dev.cycletrack.stream.encoder.LoadedModel;
 import dev.cycletrack.stream.encoder.Models;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -35,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cycletrack bench stream}: live throughput and latency through the embedded broker. */
@@ -87,14 +85,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     "Model directory or 'random' (default: models/stfc3, else the newest under models/, else random).")
     String model;
 
-    @Option(names = "--json", description = "Also write the figures as JSON to this file.")
-    Path json;
-
-    @Option(names = "--doc", description = "Markdown file to update (default: the project's docs/benchmarks.md).")
-    Path doc;
-
-    @Option(names = "--no-doc", description = "Do not update the markdown file.")
-    boolean noDoc;
+    @Mixin
+    BenchOutput output = new BenchOutput();
 
     @Override
     public Integer call() throws Exception {
@@ -222,20 +214,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
             r.put("cpu_steal_percent", CpuSteal.snapshot().percentSince(stealBefore));
         }
         DemoCommand.deleteTree(work);
-        String text =
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r);
-        System.out.println(text);
-        if (json != null) {
-            Files.writeString(json, text);
-        }
-        if (!noDoc) {
-            Path file = doc != null ? doc : ProjectPaths.docs().resolve("benchmarks.md");
-            // One section per setting, so a below-capacity run and a saturation run stand side by side.
-            String section = "bench stream (" + guarantee + (inputSize == null ? "" : ", " + inputSize) + ", " + streams
-                    + "x" + fmt(fps) + " fps)";
-            BenchmarkDoc.writeSection(file, section, markdown(r));
-            System.err.println("updated " + file);
-        }
+        // One section per setting, so a below-capacity run and a saturation run stand side by side.
+        String section = "bench stream (" + guarantee + (inputSize == null ? "" : ", " + inputSize) + ", " + streams
+                + "x" + fmt(fps) + " fps)";
+        output.publish(r, section, () -> markdown(r));
         return 0;
     }
 

@@ -1,8 +1,6 @@
 package dev.cycletrack.trainer.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.cycletrack.core.bench.BenchmarkDoc;
+import dev.cycletrack.core.bench.BenchOutput;
 import dev.cycletrack.core.cli.CommandProvider;
 import dev.cycletrack.core.cli.ProjectPaths;
 import dev.cycletrack.trainer.data.ClipSource;
@@ -21,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cycletrack bench train}: training throughput, and the share of the walk, warp and loss. */
@@ -62,14 +61,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--video", description = "Video to take clips from (default: the shipped J-HMDB sample).")
     Path video;
 
-    @Option(names = "--json", description = "Also write the figures as JSON to this file.")
-    Path json;
-
-    @Option(names = "--doc", description = "Markdown file to update (default: the project's docs/benchmarks.md).")
-    Path doc;
-
-    @Option(names = "--no-doc", description = "Do not update the markdown file.")
-    boolean noDoc;
+    @Mixin
+    BenchOutput output = new BenchOutput();
 
     /** One measured setting. */
     record Row(int size, String layer, int grid, double stepMs, double encoderMs, double clipsPerSecond) {
@@ -130,17 +123,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         out.put("rows", rows);
         out.put("cpu", dev.cycletrack.core.bench.BenchmarkDoc.cpuModel());
         out.put("threads", threads);
-        String text =
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out);
-        System.out.println(text);
-        if (json != null) {
-            Files.writeString(json, text);
-        }
-        if (!noDoc) {
-            Path md = doc != null ? doc : ProjectPaths.docs().resolve("benchmarks.md");
-            BenchmarkDoc.writeSection(md, "bench train", markdown(rows));
-            System.err.println("updated " + md);
-        }
+        output.publish(out, "bench train", () -> markdown(rows));
         return 0;
     }
 
