@@ -45,6 +45,12 @@ public final class BenchPropagateCommand implements Callable<Integer> {
     int denseFrames;
 
     @Option(
+            names = "--model",
+            description = "Model whose features of the shipped sample clip are propagated (default: models/stfc3;"
+                    + " random unit features where neither is found).")
+    java.nio.file.Path model;
+
+    @Option(
             names = "--only",
             split = ",",
             description =
@@ -58,30 +64,47 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         PropagationParams davisParams = Preset.VOS.params();
         PropagationParams poseParams = Preset.POSE.params();
 
-        PropagationBenchmark davis = new PropagationBenchmark(60, 107, 256, 2, davisParams, 1);
+        RealFeatures real = wanted("davis") || wanted("pose") ? RealFeatures.load(model) : RealFeatures.NONE;
+        PropagationBenchmark davis = real.davis(davisParams)
+                .orElseGet(() -> PropagationBenchmark.synthetic(60, 107, 256, 2, davisParams, 1));
         PropagationBenchmark.Timing dw = NOT_RUN;
         PropagationBenchmark.Timing dd = NOT_RUN;
-        double davisDiff = Double.NaN;
+        PropagationBenchmark.Agreement davisDiff = PropagationBenchmark.Agreement.NOT_RUN;
         if (wanted("davis")) {
             System.err.println("DAVIS setting: " + davis.describe());
             dw = davis.time(Propagator.windowed(), 2, frames);
             System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", dw.medianMs(), dw.cpuMsPerFrame());
             dd = davis.time(Propagator.dense(), 0, denseFrames);
             System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", dd.medianMs(), dd.cpuMsPerFrame());
-            davisDiff = davis.maxDifference(Propagator.windowed(), Propagator.dense(), 2);
+            davisDiff = davis.compare(Propagator.windowed(), Propagator.dense(), 2);
         }
 
-        PropagationBenchmark pose = new PropagationBenchmark(40, 40, 256, 16, poseParams, 2);
+        PropagationBenchmark pose =
+                real.pose(poseParams).orElseGet(() -> PropagationBenchmark.synthetic(40, 40, 256, 16, poseParams, 2));
+        PropagationBenchmark poseSynthetic = PropagationBenchmark.synthetic(40, 40, 256, 16, poseParams, 2);
         PropagationBenchmark.Timing pw = NOT_RUN;
         PropagationBenchmark.Timing pd = NOT_RUN;
-        double poseDiff = Double.NaN;
+        PropagationBenchmark.Timing psw = NOT_RUN;
+        PropagationBenchmark.Timing psd = NOT_RUN;
+        PropagationBenchmark.Agreement poseDiff = PropagationBenchmark.Agreement.NOT_RUN;
+        PropagationBenchmark.Agreement poseSyntheticDiff = PropagationBenchmark.Agreement.NOT_RUN;
         if (wanted("pose")) {
             System.err.println("pose setting: " + pose.describe());
             pw = pose.time(Propagator.windowed(), 3, Math.max(frames, 15));
             System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", pw.medianMs(), pw.cpuMsPerFrame());
             pd = pose.time(Propagator.dense(), 1, Math.max(denseFrames, 5));
             System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", pd.medianMs(), pd.cpuMsPerFrame());
-            poseDiff = pose.maxDifference(Propagator.windowed(), Propagator.dense(), 4);
+            poseDiff = pose.compare(Propagator.windowed(), Propagator.dense(), 4);
+            if (pose != poseSynthetic && real != RealFeatures.NONE) {
+                System.err.println("pose setting: " + poseSynthetic.describe());
+                psw = poseSynthetic.time(Propagator.windowed(), 3, Math.max(frames, 15));
+                System.err.printf(
+                        Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", psw.medianMs(), psw.cpuMsPerFrame());
+                psd = poseSynthetic.time(Propagator.dense(), 1, Math.max(denseFrames, 5));
+                System.err.printf(
+                        Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", psd.medianMs(), psd.cpuMsPerFrame());
+                poseSyntheticDiff = poseSynthetic.compare(Propagator.windowed(), Propagator.dense(), 4);
+            }
         }
 
         PropagationBenchmark.Timing e320 = NOT_RUN;
@@ -102,10 +125,17 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         out.put("propagate_davis_windowed_ms", round(dw.medianMs()));
         out.put("propagate_davis_dense_ms", round(dd.medianMs()));
         out.put("propagate_davis_speedup", round(dd.medianMs() / dw.medianMs()));
-        out.put("propagate_davis_max_abs_diff", davisDiff);
+        out.put("propagate_davis_max_abs_diff", davisDiff.maxAbs());
+        out.put("propagate_davis_share_over_1e5", davisDiff.shareOver1e5());
         out.put("propagate_pose_windowed_ms", round(pw.medianMs()));
         out.put("propagate_pose_dense_ms", round(pd.medianMs()));
-        out.put("propagate_pose_max_abs_diff", poseDiff);
+        out.put("propagate_pose_max_abs_diff", poseDiff.maxAbs());
+        out.put("propagate_pose_share_over_1e5", poseDiff.shareOver1e5());
+        out.put("propagate_pose_synthetic_windowed_ms", round(psw.medianMs()));
+        out.put("propagate_pose_synthetic_dense_ms", round(psd.medianMs()));
+        out.put("propagate_pose_synthetic_max_abs_diff", poseSyntheticDiff.maxAbs());
+        out.put("propagate_pose_synthetic_share_over_1e5", poseSyntheticDiff.shareOver1e5());
+        out.put("features", real.describe());
         out.put("encoder_320_ms", round(e320.medianMs()));
         out.put("encoder_480p_ms", round(e480.medianMs()));
         out.put(
@@ -115,6 +145,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                         "propagate_davis_dense", round(dd.cpuMsPerFrame()),
                         "propagate_pose_windowed", round(pw.cpuMsPerFrame()),
                         "propagate_pose_dense", round(pd.cpuMsPerFrame()),
+                        "propagate_pose_synthetic_windowed", round(psw.cpuMsPerFrame()),
                         "encoder_320", round(e320.cpuMsPerFrame()),
                         "encoder_480p", round(e480.cpuMsPerFrame())));
         out.put("threads", Runtime.getRuntime().availableProcessors());
@@ -131,11 +162,12 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         if (only != null) {
             output.skipDoc(); // a partial run leaves the doc section as it is
         }
-        output.publish(out, "bench propagate", () -> markdown(out, davis, pose));
+        output.publish(out, "bench propagate", () -> markdown(out, davis, pose, poseSynthetic));
         return 0;
     }
 
-    private static String markdown(Map<String, Object> r, PropagationBenchmark davis, PropagationBenchmark pose) {
+    private static String markdown(
+            Map<String, Object> r, PropagationBenchmark davis, PropagationBenchmark pose, PropagationBenchmark synth) {
         return String.format(
                 Locale.ROOT,
                 """
@@ -143,12 +175,15 @@ public final class BenchPropagateCommand implements Callable<Integer> {
 
                 Measured %s on %s, %s cores (%s%% of the CPU time stolen by the hypervisor during the run),
                 `./cycletrack bench propagate --json out/bench-propagate.json`. Median per-frame milliseconds at
-                steady state (context full); synthetic unit features; process CPU ms per frame in `--json`.
+                steady state (context full), process CPU ms per frame in `--json`. Features: %s.
+                The last row repeats the pose setting on random unit features, the worst case for the
+                frame-0 bound (no dominant subspace, so every frame-0 affinity is computed).
 
-                | what | setting | windowed ms | dense ms | speed-up | max abs label diff |
-                |---|---|---|---|---|---|
-                | propagation, DAVIS | %s | %s | %s | %.1fx | %.1e |
-                | propagation, pose | %s | %s | %s | %.1fx | %.1e |
+                | what | setting | windowed ms | dense ms | speed-up | max abs label diff | label values off by > 1e-5 |
+                |---|---|---|---|---|---|---|
+                | propagation, DAVIS | %s | %s | %s | %.1fx | %.1e | %.4f%% |
+                | propagation, pose | %s | %s | %s | %.1fx | %.1e | %.4f%% |
+                | propagation, pose, worst case | %s | %s | %s | %.1fx | %.1e | %.4f%% |
 
                 | encoder (ResNet-18 to layer3, stride 8, reflect padding, fp32, DJL PyTorch CPU) | ms |
                 |---|---|
@@ -162,16 +197,26 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                 r.get("cpu"),
                 r.get("threads"),
                 r.get("cpu_steal_percent"),
+                r.get("features"),
                 davis.describe(),
                 r.get("propagate_davis_windowed_ms"),
                 r.get("propagate_davis_dense_ms"),
                 (Double) r.get("propagate_davis_dense_ms") / (Double) r.get("propagate_davis_windowed_ms"),
                 (Double) r.get("propagate_davis_max_abs_diff"),
+                100 * (Double) r.get("propagate_davis_share_over_1e5"),
                 pose.describe(),
                 r.get("propagate_pose_windowed_ms"),
                 r.get("propagate_pose_dense_ms"),
                 (Double) r.get("propagate_pose_dense_ms") / (Double) r.get("propagate_pose_windowed_ms"),
                 (Double) r.get("propagate_pose_max_abs_diff"),
+                100 * (Double) r.get("propagate_pose_share_over_1e5"),
+                synth.describe(),
+                r.get("propagate_pose_synthetic_windowed_ms"),
+                r.get("propagate_pose_synthetic_dense_ms"),
+                (Double) r.get("propagate_pose_synthetic_dense_ms")
+                        / (Double) r.get("propagate_pose_synthetic_windowed_ms"),
+                (Double) r.get("propagate_pose_synthetic_max_abs_diff"),
+                100 * (Double) r.get("propagate_pose_synthetic_share_over_1e5"),
                 r.get("encoder_320_ms"),
                 r.get("encoder_480p_ms"));
     }

@@ -6,15 +6,28 @@ import java.nio.FloatBuffer;
 
 /**
  * One frame of a propagation context: its features, copied once into a direct buffer that the
- * matrix products read without further copies, and its soft labels.
+ * matrix products read without further copies, and its soft labels. Frame 0 also carries, built on
+ * first use, the {@link SubspaceBound} that lets propagation skip most of its affinities.
  */
-public record ContextFrame(int height, int width, int channels, FloatBuffer features, LabelMap labels) {
+public final class ContextFrame {
 
-    public ContextFrame {
+    private final int height;
+    private final int width;
+    private final int channels;
+    private final FloatBuffer features;
+    private final LabelMap labels;
+    private volatile SubspaceBound bound;
+
+    public ContextFrame(int height, int width, int channels, FloatBuffer features, LabelMap labels) {
         if (labels.height() != height || labels.width() != width) {
             throw new IllegalArgumentException("labels are " + labels.height() + "x" + labels.width()
                     + " but features are " + height + "x" + width);
         }
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
+        this.features = features;
+        this.labels = labels;
     }
 
     static FloatBuffer toDirect(FeatureMap features) {
@@ -27,7 +40,42 @@ public record ContextFrame(int height, int width, int channels, FloatBuffer feat
         return new ContextFrame(features.height(), features.width(), features.channels(), toDirect(features), labels);
     }
 
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public FloatBuffer features() {
+        return features;
+    }
+
+    public LabelMap labels() {
+        return labels;
+    }
+
     int nodes() {
         return height * width;
+    }
+
+    /** The affinity bound of this frame's nodes, computed once (frame 0 lives as long as its video). */
+    SubspaceBound subspaceBound() {
+        SubspaceBound b = bound;
+        if (b == null) {
+            synchronized (this) {
+                b = bound;
+                if (b == null) {
+                    b = SubspaceBound.of(this);
+                    bound = b;
+                }
+            }
+        }
+        return b;
     }
 }

@@ -2,28 +2,48 @@ package dev.cycletrack.core.propagation;
 
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Top-k propagation computing only the affinities that can matter: all of frame 0, and for the
- * recent frames only the radius window around each target node. Two passes:
+ * Top-k propagation computing only the affinities that can matter, tile by tile: square tiles of
+ * target nodes, each worked through in two steps by one worker.
  *
  * <ol>
- *   <li>Frame 0, in blocks of {@value #LONG_BLOCK} target nodes: one large matrix product per block
- *       (large blocks amortise the product's own packing of its operands), keeping each node's k best.
- *   <li>Recent frames, in square tiles of target nodes: the cells any node of a tile can see in a
- *       recent frame form one rectangle (the tile grown by the window reach); the rectangles of all
- *       recent frames are packed side by side so that one product per tile yields every needed
- *       affinity, and each node's k best from pass 1 are updated with the cells inside its window.
+ *   <li>Recent frames: the cells any node of the tile can see in a recent frame form one rectangle
+ *       (the tile grown by the window reach); the rectangles of all recent frames are packed side by
+ *       side so that one product yields every needed affinity, and each node keeps the k best
+ *       inside its windows.
+ *   <li>Frame 0 (never radius-restricted): the k-th best of step 1 is already high (neighbouring
+ *       frames look alike), so most of frame 0 cannot beat it. A {@link SubspaceBound} product 8
+ *       times smaller than the exact one bounds every frame-0 affinity, and only nodes whose bound
+ *       beats the current k-th best get their exact affinity. Where the bound does not prune
+ *       (features without a dominant subspace, or fewer than k window candidates), the tile falls
+ *       back to the exact product with all of frame 0.
  * </ol>
  *
- * Tiles compute about twice the strictly needed dot products (the rectangle corners and the cells of
- * a neighbour's window), which keeps the products large enough to run near full speed; see
+ * The rectangles cost about 3.7 times the strictly needed window products (their corners and the
+ * cells of a neighbour's window), which keeps the products large enough to run near full speed; see
  * docs/benchmarks.md.
  */
 final class WindowedPropagator implements Propagator {
 
     static final int TILE = Integer.getInteger("cycletrack.propagation.tile", 8);
-    static final int LONG_BLOCK = Integer.getInteger("cycletrack.propagation.longBlock", 256);
+    static final int LONG_BLOCK = Integer.getInteger("cycletrack.propagation.longBlock", 128);
+
+    /** Share of a tile's exact frame-0 affinities above which bounding costs more than it saves. */
+    private static final double MAX_SURVIVING = 0.125;
+
+    private final boolean pruneFrameZero;
+    private final FrameZeroStats stats = new FrameZeroStats();
+
+    WindowedPropagator() {
+        this(!Boolean.getBoolean("cycletrack.propagation.noBound"));
+    }
+
+    /** @param pruneFrameZero false computes every frame-0 affinity (for tests and measurements) */
+    WindowedPropagator(boolean pruneFrameZero) {
+        this.pruneFrameZero = pruneFrameZero;
+    }
 
     @Override
     public float[] propagate(
@@ -36,117 +56,271 @@ final class WindowedPropagator implements Propagator {
         int k = p.topK();
         int labelsPerNode = longTerm.labels().channels();
         float tau = (float) p.temperature();
-
-        // Pass 1: frame 0, every cell.
-        float[] bestScore = new float[n * k];
-        int[] bestSource = new int[n * k];
-        int[] bestNode = new int[n * k];
-        int[] bestCount = new int[n];
-        Workers.forEach((n + LONG_BLOCK - 1) / LONG_BLOCK, () -> new LongScratch(n, k), (s, block) -> {
-            int first = block * LONG_BLOCK;
-            int rows = Math.min(LONG_BLOCK, n - first);
-            Blas.dotRows(target, first * c, rows, longTerm.features(), 0, n, c, s.scores, 0, n);
-            for (int t = 0; t < rows; t++) {
-                s.top.reset();
-                float threshold = Float.NEGATIVE_INFINITY;
-                int base = t * n;
-                for (int node = 0; node < n; node++) {
-                    float v = s.scores.get(base + node);
-                    if (v > threshold) {
-                        s.top.offer(v, TopK.LONG_TERM, node);
-                        threshold = s.top.threshold();
-                    }
-                }
-                s.top.saveTo(bestScore, bestSource, bestNode, bestCount, first + t);
-            }
-        });
-
-        // Pass 2: recent frames, radius windows only.
+        SubspaceBound bound = pruneFrameZero ? longTerm.subspaceBound() : null;
+        boolean bounded = bound != null && bound.useful();
         RadiusWindow window = new RadiusWindow(p.radius());
         int reach = window.reach();
         int tilesY = (h + TILE - 1) / TILE;
         int tilesX = (w + TILE - 1) / TILE;
         int maxRect = Math.min(h, TILE + 2 * reach) * Math.min(w, TILE + 2 * reach);
-        float[] out = new float[n * labelsPerNode];
-        Workers.forEach(tilesY * tilesX, () -> new TileScratch(TILE * TILE, c, m * maxRect, k), (s, tile) -> {
-            int i0 = (tile / tilesX) * TILE;
-            int j0 = (tile % tilesX) * TILE;
-            int i1 = Math.min(h, i0 + TILE);
-            int j1 = Math.min(w, j0 + TILE);
-            int tw = j1 - j0;
-            int tileNodes = (i1 - i0) * tw;
-            int r0 = Math.max(0, i0 - reach);
-            int r1 = Math.min(h, i1 + reach);
-            int c0 = Math.max(0, j0 - reach);
-            int c1 = Math.min(w, j1 + reach);
-            int rectW = c1 - c0;
-            int rect = (r1 - r0) * rectW;
-            int ld = m * rect;
-            if (m > 0) {
-                for (int i = i0; i < i1; i++) {
-                    s.targets.put((i - i0) * tw * c, target, (i * w + j0) * c, tw * c);
-                }
-                for (int f = 0; f < m; f++) {
-                    FloatBuffer src = recent.get(f).features();
-                    for (int ic = r0; ic < r1; ic++) {
-                        s.context.put((f * rect + (ic - r0) * rectW) * c, src, (ic * w + c0) * c, rectW * c);
-                    }
-                }
-                Blas.dotRows(s.targets, 0, tileNodes, s.context, 0, ld, c, s.scores, 0, ld);
+        KeptCandidates kept = new KeptCandidates(n, k);
+        Workers.forEach(tilesY * tilesX, () -> new TileScratch(c, m * maxRect, k), (s, index) -> {
+            Tile tile = new Tile(index, tilesX, h, w, reach);
+            recentWindows(tile, recent, target, c, window, s);
+            for (int local = 0; local < tile.nodes; local++) {
+                kept.save(s.tops[local], tile.node(local));
             }
-            TopK top = s.top;
-            for (int i = i0; i < i1; i++) {
-                for (int j = j0; j < j1; j++) {
-                    int q = i * w + j;
-                    top.loadFrom(bestScore, bestSource, bestNode, bestCount, q);
-                    float threshold = top.threshold();
-                    int local = (i - i0) * tw + (j - j0);
-                    for (int f = 0; f < m; f++) {
-                        int frameBase = local * ld + f * rect;
-                        for (int ic = Math.max(r0, i - reach); ic < Math.min(r1, i + reach + 1); ic++) {
-                            int half = window.halfWidth(ic - i);
-                            int jlo = Math.max(0, j - half);
-                            int jhi = Math.min(w - 1, j + half);
-                            int rowBase = frameBase + (ic - r0) * rectW - c0;
-                            for (int jc = jlo; jc <= jhi; jc++) {
-                                float v = s.scores.get(rowBase + jc);
-                                if (v > threshold) {
-                                    top.offer(v, f, ic * w + jc);
-                                    threshold = top.threshold();
-                                }
-                            }
-                        }
-                    }
-                    top.writeLabel(tau, longTerm, recent, out, q * labelsPerNode);
-                }
+        });
+        float[] out = new float[n * labelsPerNode];
+        Workers.forEach((n + LONG_BLOCK - 1) / LONG_BLOCK, () -> new BlockScratch(n, c, k, bound), (s, block) -> {
+            int first = block * LONG_BLOCK;
+            int rows = Math.min(LONG_BLOCK, n - first);
+            for (int r = 0; r < rows; r++) {
+                kept.load(s.tops[r], first + r);
+            }
+            int done = 0;
+            if (bounded && allFull(s.tops, rows)) {
+                done = boundedFrameZero(target, first, rows, bound, n, c, s);
+            }
+            if (done < rows) {
+                exhaustiveFrameZero(target, first, rows, done, longTerm, n, c, s);
+            }
+            for (int r = 0; r < rows; r++) {
+                s.tops[r].writeLabel(tau, longTerm, recent, out, (first + r) * labelsPerNode);
             }
         });
         return out;
     }
 
-    /** Per-worker buffers of pass 1. */
-    private static final class LongScratch {
-        final FloatBuffer scores;
-        final TopK top;
+    /** Every node's k best candidates between the passes, in flat arrays of k slots per node. */
+    private record KeptCandidates(float[] score, int[] source, int[] node, int[] count) {
+        KeptCandidates(int nodes, int k) {
+            this(new float[nodes * k], new int[nodes * k], new int[nodes * k], new int[nodes]);
+        }
 
-        LongScratch(int nodes, int k) {
-            scores = Blas.scratch(0, (long) LONG_BLOCK * nodes);
-            top = new TopK(k);
+        void save(TopK top, int at) {
+            top.saveTo(score, source, node, count, at);
+        }
+
+        void load(TopK top, int at) {
+            top.loadFrom(score, source, node, count, at);
         }
     }
 
-    /** Per-worker buffers of pass 2, sized for the largest tile. */
+    /** A square of target nodes [i0, i1) x [j0, j1) and the context rectangle its windows reach. */
+    private static final class Tile {
+        final int i0;
+        final int j0;
+        final int i1;
+        final int j1;
+        final int width;
+        final int nodes;
+        final int r0;
+        final int r1;
+        final int c0;
+        final int rectW;
+        final int rect;
+        final int gridW;
+
+        Tile(int index, int tilesX, int h, int w, int reach) {
+            i0 = (index / tilesX) * TILE;
+            j0 = (index % tilesX) * TILE;
+            i1 = Math.min(h, i0 + TILE);
+            j1 = Math.min(w, j0 + TILE);
+            width = j1 - j0;
+            nodes = (i1 - i0) * width;
+            r0 = Math.max(0, i0 - reach);
+            r1 = Math.min(h, i1 + reach);
+            c0 = Math.max(0, j0 - reach);
+            rectW = Math.min(w, j1 + reach) - c0;
+            rect = (r1 - r0) * rectW;
+            gridW = w;
+        }
+
+        /** Grid node of the tile's {@code local}-th node (row-major inside the tile). */
+        int node(int local) {
+            return (i0 + local / width) * gridW + j0 + local % width;
+        }
+    }
+
+    /** Step 1: packs the tile's targets and keeps each node's k best inside its recent windows. */
+    private static void recentWindows(
+            Tile t, List<ContextFrame> recent, FloatBuffer target, int c, RadiusWindow window, TileScratch s) {
+        int w = t.gridW;
+        int m = recent.size();
+        int reach = window.reach();
+        for (int i = t.i0; i < t.i1; i++) {
+            s.targets.put((i - t.i0) * t.width * c, target, (i * w + t.j0) * c, t.width * c);
+        }
+        for (int local = 0; local < t.nodes; local++) {
+            s.tops[local].reset();
+        }
+        if (m == 0) {
+            return;
+        }
+        for (int f = 0; f < m; f++) {
+            FloatBuffer src = recent.get(f).features();
+            for (int ic = t.r0; ic < t.r1; ic++) {
+                s.context.put((f * t.rect + (ic - t.r0) * t.rectW) * c, src, (ic * w + t.c0) * c, t.rectW * c);
+            }
+        }
+        // Transposed (cells x targets): measured faster than targets x cells for these shapes.
+        Blas.dotRows(s.context, 0, m * t.rect, s.targets, 0, t.nodes, c, s.scores, 0, t.nodes);
+        for (int i = t.i0; i < t.i1; i++) {
+            for (int j = t.j0; j < t.j1; j++) {
+                int local = (i - t.i0) * t.width + (j - t.j0);
+                TopK top = s.tops[local];
+                float threshold = top.threshold();
+                // Most recent frame first: its affinities are the highest, so the threshold rises
+                // early and fewer candidates are offered.
+                for (int f = m - 1; f >= 0; f--) {
+                    int frameBase = f * t.rect;
+                    for (int ic = Math.max(t.r0, i - reach); ic < Math.min(t.r1, i + reach + 1); ic++) {
+                        int half = window.halfWidth(ic - i);
+                        int jlo = Math.max(0, j - half);
+                        int jhi = Math.min(w - 1, j + half);
+                        int rowBase = frameBase + (ic - t.r0) * t.rectW - t.c0;
+                        for (int jc = jlo; jc <= jhi; jc++) {
+                            float v = s.scores.get((rowBase + jc) * t.nodes + local);
+                            if (v > threshold) {
+                                top.offer(v, f, ic * w + jc);
+                                threshold = top.threshold();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Step 2, bounded: frame-0 candidates whose bound beats the node's current k-th best, in node
+     * order, as long as few enough exact affinities are needed; returns how many nodes it finished
+     * (the rest need the exhaustive product).
+     */
+    private int boundedFrameZero(
+            FloatBuffer target, int first, int rows, SubspaceBound bound, int n, int c, BlockScratch s) {
+        bound.projectTargets(target, first * c, rows, s.projected, s.norms);
+        Blas.dotRows(s.projected, 0, rows, bound.keys(), 0, n, bound.width(), s.frameZero, 0, n);
+        long budget = (long) (MAX_SURVIVING * rows * n);
+        long exact = 0;
+        float[] bounds = s.boundRow;
+        for (int local = 0; local < rows; local++) {
+            if (exact > budget) {
+                stats.record(local, exact, n);
+                return local;
+            }
+            TopK top = s.tops[local];
+            target.get((first + local) * c, s.targetRow);
+            s.frameZero.get(local * n, bounds);
+            float margin = bound.margin(s.norms[local]);
+            float threshold = top.threshold();
+            float limit = threshold - margin;
+            for (int node = 0; node < n; node++) {
+                if (bounds[node] > limit) {
+                    exact++;
+                    float v = bound.affinity(s.targetRow, node);
+                    if (v > threshold) {
+                        top.offer(v, TopK.LONG_TERM, node);
+                        threshold = top.threshold();
+                        limit = threshold - margin;
+                    }
+                }
+            }
+        }
+        stats.record(rows, exact, n);
+        return rows;
+    }
+
+    /** Step 2, exhaustive: every frame-0 affinity of the tile's nodes from {@code from} on. */
+    private void exhaustiveFrameZero(
+            FloatBuffer target, int first, int rows, int from, ContextFrame longTerm, int n, int c, BlockScratch s) {
+        int left = rows - from;
+        stats.exhaustiveRows.add(left);
+        Blas.dotRows(target, (first + from) * c, left, longTerm.features(), 0, n, c, s.frameZero, 0, n);
+        for (int r = 0; r < left; r++) {
+            TopK top = s.tops[from + r];
+            float threshold = top.threshold();
+            int base = r * n;
+            for (int node = 0; node < n; node++) {
+                float v = s.frameZero.get(base + node);
+                if (v > threshold) {
+                    top.offer(v, TopK.LONG_TERM, node);
+                    threshold = top.threshold();
+                }
+            }
+        }
+    }
+
+    private static boolean allFull(TopK[] tops, int nodes) {
+        for (int i = 0; i < nodes; i++) {
+            if (tops[i].threshold() == Float.NEGATIVE_INFINITY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What pruning has done so far in this propagator (all its contexts and frames). */
+    FrameZeroStats stats() {
+        return stats;
+    }
+
+    /** Counts of frame-0 work, to show how much the bound saves. */
+    static final class FrameZeroStats {
+        final LongAdder boundedRows = new LongAdder();
+        final LongAdder exhaustiveRows = new LongAdder();
+        final LongAdder exactAffinities = new LongAdder();
+        final LongAdder candidates = new LongAdder();
+
+        void record(int rows, long exact, int nodes) {
+            boundedRows.add(rows);
+            exactAffinities.add(exact);
+            candidates.add((long) rows * nodes);
+        }
+
+        /** Share of the bounded rows' frame-0 affinities that had to be computed exactly. */
+        double exactShare() {
+            long all = candidates.sum();
+            return all == 0 ? Double.NaN : exactAffinities.sum() / (double) all;
+        }
+    }
+
+    /** Per-worker buffers of the window pass, sized for the largest tile. */
     private static final class TileScratch {
         final FloatBuffer targets;
         final FloatBuffer context;
         final FloatBuffer scores;
-        final TopK top;
+        final TopK[] tops = new TopK[TILE * TILE];
 
-        TileScratch(int tileNodes, int channels, int contextNodes, int k) {
+        TileScratch(int channels, int contextNodes, int k) {
+            int tileNodes = TILE * TILE;
             targets = Blas.scratch(1, (long) tileNodes * channels);
             context = Blas.scratch(2, (long) Math.max(1, contextNodes) * channels);
             scores = Blas.scratch(3, (long) tileNodes * Math.max(1, contextNodes));
-            top = new TopK(k);
+            for (int i = 0; i < tileNodes; i++) {
+                tops[i] = new TopK(k);
+            }
+        }
+    }
+
+    /** Per-worker buffers of the frame-0 pass. */
+    private static final class BlockScratch {
+        final FloatBuffer frameZero;
+        final FloatBuffer projected;
+        final float[] norms = new float[LONG_BLOCK];
+        final float[] targetRow;
+        final float[] boundRow;
+        final TopK[] tops = new TopK[LONG_BLOCK];
+
+        BlockScratch(int nodes, int channels, int k, SubspaceBound bound) {
+            frameZero = Blas.scratch(0, (long) LONG_BLOCK * nodes);
+            projected = Blas.scratch(5, (long) LONG_BLOCK * (bound == null ? 1 : bound.width()));
+            targetRow = new float[channels];
+            boundRow = new float[nodes];
+            for (int i = 0; i < LONG_BLOCK; i++) {
+                tops[i] = new TopK(k);
+            }
         }
     }
 }

@@ -1,0 +1,93 @@
+package dev.cycletrack.core.bench;
+
+import dev.cycletrack.core.cli.ProjectPaths;
+import dev.cycletrack.core.datasets.JhmdbClip;
+import dev.cycletrack.core.datasets.Samples;
+import dev.cycletrack.core.encoder.Encoder;
+import dev.cycletrack.core.encoder.ModelArtifact;
+import dev.cycletrack.core.image.Images;
+import dev.cycletrack.core.image.RgbImage;
+import dev.cycletrack.core.propagation.PropagationParams;
+import dev.cycletrack.core.tensor.FeatureMap;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The propagation benchmark's real inputs: a model's features of the shipped J-HMDB sample clip, at
+ * 320x320 (the pose grid, 40x40) and at 854x480 (the DAVIS grid, 60x107). Real features matter to
+ * the timing: frame-0 pruning works because they concentrate in few directions, which random
+ * vectors do not.
+ */
+final class RealFeatures {
+
+    static final RealFeatures NONE = new RealFeatures(null, null, null, "synthetic unit features");
+
+    private final Path clip;
+    private final Path modelDir;
+    private final String modelName;
+    private final String description;
+
+    private RealFeatures(Path clip, Path modelDir, String modelName, String description) {
+        this.clip = clip;
+        this.modelDir = modelDir;
+        this.modelName = modelName;
+        this.description = description;
+    }
+
+    /** The sample and the model ({@code model}, else the project's models/stfc3); NONE if either is missing. */
+    static RealFeatures load(Path model) {
+        Optional<Path> clip = Samples.jhmdbCatch();
+        Optional<Path> dir = model != null ? Optional.of(model) : ProjectPaths.model("stfc3");
+        if (clip.isEmpty() || dir.isEmpty()) {
+            System.err.println("no shipped sample clip or model found: timing propagation on random unit features");
+            return NONE;
+        }
+        String name = dir.get().getFileName().toString();
+        return new RealFeatures(
+                clip.get(),
+                dir.get(),
+                name,
+                "model " + name
+                        + " on the shipped J-HMDB sample clip (40 frames, 320x240, squashed to the input size)");
+    }
+
+    String describe() {
+        return description;
+    }
+
+    /** Features at the pose input (320x320). */
+    Optional<PropagationBenchmark> pose(PropagationParams params) throws IOException {
+        return benchmark(320, 320, Integer.MAX_VALUE, 16, params, 2);
+    }
+
+    /** Features at the DAVIS grid (854x480, 60x107 cells): m+4 frames, enough for the steady state. */
+    Optional<PropagationBenchmark> davis(PropagationParams params) throws IOException {
+        return benchmark(854, 480, params.contextLength() + 4, 2, params, 1);
+    }
+
+    private Optional<PropagationBenchmark> benchmark(
+            int width, int height, int maxFrames, int labelChannels, PropagationParams params, long seed)
+            throws IOException {
+        if (clip == null) {
+            return Optional.empty();
+        }
+        List<FeatureMap> maps = new ArrayList<>();
+        try (ModelArtifact artifact = ModelArtifact.load(modelDir);
+                Encoder encoder = artifact.encoder();
+                dev.cycletrack.core.image.FrameStream frames =
+                        JhmdbClip.open(clip).frames()) {
+            System.err.printf("encoding the sample clip at %dx%d with %s%n", width, height, modelName);
+            while (frames.hasNext() && maps.size() < maxFrames) {
+                RgbImage frame = frames.next();
+                maps.add(encoder.encode(Images.resizeBilinear(frame, width, height)));
+            }
+        } catch (dev.cycletrack.core.encoder.ModelArtifactException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return Optional.of(PropagationBenchmark.real(
+                maps, labelChannels, params, seed, description.replace(" (40 frames", " (" + maps.size() + " frames")));
+    }
+}
