@@ -65,7 +65,9 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         PropagationParams poseParams = Preset.POSE.params();
 
         RealFeatures real = wanted("davis") || wanted("pose") ? RealFeatures.load(model) : RealFeatures.NONE;
-        PropagationBenchmark davis = real.davis(davisParams)
+        // Real features are encoded only for the parts that run; the others keep cheap synthetic ones.
+        PropagationBenchmark davis = (wanted("davis") ? real : RealFeatures.NONE)
+                .davis(davisParams)
                 .orElseGet(() -> PropagationBenchmark.synthetic(60, 107, 256, 2, davisParams, 1));
         PropagationBenchmark.Timing dw = NOT_RUN;
         PropagationBenchmark.Timing dd = NOT_RUN;
@@ -79,8 +81,9 @@ public final class BenchPropagateCommand implements Callable<Integer> {
             davisDiff = davis.compare(Propagator.windowed(), Propagator.dense(), 2);
         }
 
-        PropagationBenchmark pose =
-                real.pose(poseParams).orElseGet(() -> PropagationBenchmark.synthetic(40, 40, 256, 16, poseParams, 2));
+        PropagationBenchmark pose = (wanted("pose") ? real : RealFeatures.NONE)
+                .pose(poseParams)
+                .orElseGet(() -> PropagationBenchmark.synthetic(40, 40, 256, 16, poseParams, 2));
         PropagationBenchmark poseSynthetic = PropagationBenchmark.synthetic(40, 40, 256, 16, poseParams, 2);
         PropagationBenchmark.Timing pw = NOT_RUN;
         PropagationBenchmark.Timing pd = NOT_RUN;

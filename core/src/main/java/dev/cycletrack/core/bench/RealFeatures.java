@@ -1,6 +1,9 @@
 package dev.cycletrack.core.bench;
 
+import dev.cycletrack.core.SharedData;
 import dev.cycletrack.core.cli.ProjectPaths;
+import dev.cycletrack.core.datasets.DavisDataset;
+import dev.cycletrack.core.datasets.DavisSequence;
 import dev.cycletrack.core.datasets.JhmdbClip;
 import dev.cycletrack.core.datasets.Samples;
 import dev.cycletrack.core.encoder.Encoder;
@@ -10,6 +13,7 @@ import dev.cycletrack.core.image.RgbImage;
 import dev.cycletrack.core.propagation.PropagationParams;
 import dev.cycletrack.core.tensor.FeatureMap;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,10 +67,37 @@ final class RealFeatures {
         return benchmark(320, 320, Integer.MAX_VALUE, 16, params, 2);
     }
 
-    /** Features at the DAVIS grid (854x480, 60x107 cells): m+4 frames, enough for the steady state. */
+    /**
+     * Features at the DAVIS grid (854x480, 60x107 cells), m+4 frames (enough for the steady state): of
+     * DAVIS "blackswan" where shared/data is found, else of the sample clip upscaled to 854x480.
+     */
     Optional<PropagationBenchmark> davis(PropagationParams params) throws IOException {
-        return benchmark(854, 480, params.contextLength() + 4, 2, params, 1);
+        int frames = params.contextLength() + 4;
+        Optional<Path> davisRoot =
+                SharedData.data().map(d -> d.resolve("davis2016")).filter(Files::isDirectory);
+        if (clip == null || davisRoot.isEmpty()) {
+            return benchmark(854, 480, frames, 2, params, 1);
+        }
+        DavisSequence sequence = DavisDataset.open(davisRoot.get()).sequence(DAVIS_SEQUENCE);
+        List<FeatureMap> maps = new ArrayList<>();
+        try (ModelArtifact artifact = ModelArtifact.load(modelDir);
+                Encoder encoder = artifact.encoder()) {
+            System.err.printf("encoding DAVIS %s at 854x480 with %s%n", DAVIS_SEQUENCE, modelName);
+            for (int i = 0; i < Math.min(frames, sequence.frameCount()); i++) {
+                maps.add(encoder.encode(Images.resizeBilinear(sequence.readFrame(i), 854, 480)));
+            }
+        } catch (dev.cycletrack.core.encoder.ModelArtifactException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return Optional.of(PropagationBenchmark.real(
+                maps,
+                2,
+                params,
+                1,
+                "model " + modelName + " on DAVIS " + DAVIS_SEQUENCE + " (" + maps.size() + " frames, 854x480)"));
     }
+
+    private static final String DAVIS_SEQUENCE = "blackswan";
 
     private Optional<PropagationBenchmark> benchmark(
             int width, int height, int maxFrames, int labelChannels, PropagationParams params, long seed)
