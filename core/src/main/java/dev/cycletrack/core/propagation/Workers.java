@@ -1,5 +1,6 @@
 package dev.cycletrack.core.propagation;
 
+import dev.cycletrack.core.concurrent.ComputeThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -19,7 +20,12 @@ final class Workers {
             "cycletrack.propagation.threads", Runtime.getRuntime().availableProcessors());
 
     private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
-        Thread t = new Thread(r, "cycletrack-propagation");
+        Thread t = new Thread(
+                () -> {
+                    ComputeThreads.markCurrent();
+                    r.run();
+                },
+                "cycletrack-propagation");
         t.setDaemon(true);
         return t;
     });

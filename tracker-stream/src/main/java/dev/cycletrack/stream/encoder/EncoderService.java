@@ -1,5 +1,6 @@
 package dev.cycletrack.stream.encoder;
 
+import dev.cycletrack.core.concurrent.ComputeThreads;
 import dev.cycletrack.core.image.RgbImage;
 import dev.cycletrack.core.tensor.FeatureMap;
 import dev.cycletrack.stream.metrics.TrackerMetrics;
@@ -166,6 +167,7 @@ public final class EncoderService implements AutoCloseable {
     }
 
     private void run() {
+        ComputeThreads.markCurrent();
         disableGrad();
         Deque<Request> leftover = new ArrayDeque<>();
         while (running) {
