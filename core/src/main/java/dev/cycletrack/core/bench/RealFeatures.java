@@ -8,8 +8,9 @@ import dev.cycletrack.core.datasets.JhmdbClip;
 import dev.cycletrack.core.datasets.Samples;
 import dev.cycletrack.core.encoder.Encoder;
 import dev.cycletrack.core.encoder.ModelArtifact;
+import dev.cycletrack.core.encoder.ModelArtifactException;
+import dev.cycletrack.core.image.FrameStream;
 import dev.cycletrack.core.image.Images;
-import dev.cycletrack.core.image.RgbImage;
 import dev.cycletrack.core.propagation.PropagationParams;
 import dev.cycletrack.core.tensor.FeatureMap;
 import java.io.IOException;
@@ -79,16 +80,12 @@ final class RealFeatures {
             return benchmark(854, 480, frames, 2, params, 1);
         }
         DavisSequence sequence = DavisDataset.open(davisRoot.get()).sequence(DAVIS_SEQUENCE);
-        List<FeatureMap> maps = new ArrayList<>();
-        try (ModelArtifact artifact = ModelArtifact.load(modelDir);
-                Encoder encoder = artifact.encoder()) {
-            System.err.printf("encoding DAVIS %s at 854x480 with %s%n", DAVIS_SEQUENCE, modelName);
-            for (int i = 0; i < Math.min(frames, sequence.frameCount()); i++) {
-                maps.add(encoder.encode(Images.resizeBilinear(sequence.readFrame(i), 854, 480)));
-            }
-        } catch (dev.cycletrack.core.encoder.ModelArtifactException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        List<FeatureMap> maps = encode(
+                "DAVIS " + DAVIS_SEQUENCE,
+                sequence.frames(0, Math.min(frames, sequence.frameCount())),
+                854,
+                480,
+                frames);
         return Optional.of(PropagationBenchmark.real(
                 maps,
                 2,
@@ -105,20 +102,25 @@ final class RealFeatures {
         if (clip == null) {
             return Optional.empty();
         }
-        List<FeatureMap> maps = new ArrayList<>();
-        try (ModelArtifact artifact = ModelArtifact.load(modelDir);
-                Encoder encoder = artifact.encoder();
-                dev.cycletrack.core.image.FrameStream frames =
-                        JhmdbClip.open(clip).frames()) {
-            System.err.printf("encoding the sample clip at %dx%d with %s%n", width, height, modelName);
-            while (frames.hasNext() && maps.size() < maxFrames) {
-                RgbImage frame = frames.next();
-                maps.add(encoder.encode(Images.resizeBilinear(frame, width, height)));
-            }
-        } catch (dev.cycletrack.core.encoder.ModelArtifactException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        List<FeatureMap> maps = encode("the sample clip", JhmdbClip.open(clip).frames(), width, height, maxFrames);
         return Optional.of(PropagationBenchmark.real(
                 maps, labelChannels, params, seed, description.replace(" (40 frames", " (" + maps.size() + " frames")));
+    }
+
+    /** The model's features of at most {@code maxFrames} frames, each resized to width x height; closes them. */
+    private List<FeatureMap> encode(String what, FrameStream frames, int width, int height, int maxFrames)
+            throws IOException {
+        List<FeatureMap> maps = new ArrayList<>();
+        try (frames;
+                ModelArtifact artifact = ModelArtifact.load(modelDir);
+                Encoder encoder = artifact.encoder()) {
+            System.err.printf("encoding %s at %dx%d with %s%n", what, width, height, modelName);
+            while (frames.hasNext() && maps.size() < maxFrames) {
+                maps.add(encoder.encode(Images.resizeBilinear(frames.next(), width, height)));
+            }
+        } catch (ModelArtifactException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return maps;
     }
 }
