@@ -93,14 +93,14 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         PropagationBenchmark.Agreement poseSyntheticDiff = PropagationBenchmark.Agreement.NOT_RUN;
         if (wanted("pose")) {
             System.err.println("pose setting: " + pose.describe());
-            pw = pose.time(Propagator.windowed(), 3, Math.max(frames, 15));
+            pw = pose.time(Propagator.windowed(), 5, Math.max(frames, 100));
             System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", pw.medianMs(), pw.cpuMsPerFrame());
             pd = pose.time(Propagator.dense(), 1, Math.max(denseFrames, 5));
             System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", pd.medianMs(), pd.cpuMsPerFrame());
             poseDiff = pose.compare(Propagator.windowed(), Propagator.dense(), 4);
             if (pose != poseSynthetic && real != RealFeatures.NONE) {
                 System.err.println("pose setting: " + poseSynthetic.describe());
-                psw = poseSynthetic.time(Propagator.windowed(), 3, Math.max(frames, 15));
+                psw = poseSynthetic.time(Propagator.windowed(), 5, Math.max(frames, 100));
                 System.err.printf(
                         Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", psw.medianMs(), psw.cpuMsPerFrame());
                 psd = poseSynthetic.time(Propagator.dense(), 1, Math.max(denseFrames, 5));

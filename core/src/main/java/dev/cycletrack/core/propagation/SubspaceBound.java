@@ -19,8 +19,15 @@ import org.bytedeco.openblas.global.openblas;
  */
 final class SubspaceBound {
 
-    /** Principal directions kept. 32 of 256 measured best on real features (docs/benchmarks.md). */
+    /** Principal directions of the first bound. 32 of 256 measured best on real features (docs/benchmarks.md). */
     static final int DIMENSIONS = Integer.getInteger("cycletrack.propagation.boundDims", 32);
+
+    /**
+     * Directions of the second bound, tried only on nodes that pass the first: the next 32 cut the
+     * survivors about three times (0.6% to 0.2% on real features) at 32 multiply-adds each, far
+     * cheaper than the 256 of an exact affinity.
+     */
+    static final int SECOND_DIMENSIONS = Integer.getInteger("cycletrack.propagation.boundDims2", 64);
 
     /** Below this share of frame 0's energy in the kept directions, the bound would prune little. */
     static final double MIN_ENERGY = 0.5;
@@ -33,33 +40,50 @@ final class SubspaceBound {
 
     private final int channels;
     private final int dims;
+    private final int dims2;
     private final FloatBuffer basis;
     private final FloatBuffer keys;
+    private final float[] keysExtra;
+    private final float[] residual1;
+    private final float[] residual2;
     private final float[] features;
     private final float maxKeyNorm;
     private final double energy;
 
-    private SubspaceBound(
-            int channels,
-            int dims,
-            FloatBuffer basis,
-            FloatBuffer keys,
-            float[] features,
-            float maxKeyNorm,
-            double energy) {
-        this.channels = channels;
-        this.dims = dims;
-        this.basis = basis;
-        this.keys = keys;
-        this.features = features;
-        this.maxKeyNorm = maxKeyNorm;
-        this.energy = energy;
+    private SubspaceBound(Builder b) {
+        this.channels = b.channels;
+        this.dims = b.dims;
+        this.dims2 = b.dims2;
+        this.basis = b.basis;
+        this.keys = b.keys;
+        this.keysExtra = b.keysExtra;
+        this.residual1 = b.residual1;
+        this.residual2 = b.residual2;
+        this.features = b.features;
+        this.maxKeyNorm = b.maxKeyNorm;
+        this.energy = b.energy;
+    }
+
+    /** The parts of a bound under construction. */
+    private static final class Builder {
+        int channels;
+        int dims;
+        int dims2;
+        FloatBuffer basis;
+        FloatBuffer keys;
+        float[] keysExtra;
+        float[] residual1;
+        float[] residual2;
+        float[] features;
+        float maxKeyNorm;
+        double energy;
     }
 
     static SubspaceBound of(ContextFrame frame) {
         int n = frame.nodes();
         int c = frame.channels();
         int d = Math.min(DIMENSIONS, c);
+        int d2 = Math.max(d, Math.min(SECOND_DIMENSIONS, c));
         FloatBuffer k = frame.features();
 
         // Second moments K^T K (c x c); its eigenvectors are the principal directions (uncentred, as
@@ -98,28 +122,80 @@ final class SubspaceBound {
                 kept += Math.max(0, eigenvalues[i]);
             }
         }
+        Builder b = new Builder();
+        b.channels = c;
+        b.dims = d;
+        b.dims2 = d2;
+        b.energy = total > 0 ? kept / total : 0;
         // Ascending eigenvalues, eigenvectors in columns: row r of the basis is column c-1-r.
-        FloatBuffer basis = Blas.allocate((long) d * c);
-        for (int r = 0; r < d; r++) {
+        b.basis = Blas.allocate((long) d2 * c);
+        for (int r = 0; r < d2; r++) {
             for (int x = 0; x < c; x++) {
-                basis.put(r * c + x, (float) a[x * c + (c - 1 - r)]);
+                b.basis.put(r * c + x, (float) a[x * c + (c - 1 - r)]);
             }
         }
-        float[] features = new float[n * c];
-        k.get(0, features);
-        FloatBuffer keys = Blas.allocate((long) n * (d + 1));
-        float maxNorm = project(basis, d, c, k, 0, n, keys, null);
-        return new SubspaceBound(c, d, basis, keys, features, maxNorm, total > 0 ? kept / total : 0);
+        b.features = new float[n * c];
+        k.get(0, b.features);
+        Projection keys = new Projection(n, b);
+        b.maxKeyNorm = project(b, k, 0, n, keys);
+        b.keys = keys.first;
+        b.keysExtra = keys.extra;
+        b.residual1 = keys.residual1;
+        b.residual2 = keys.residual2;
+        return new SubspaceBound(b);
     }
 
     /**
-     * Writes {@code [Pv, |v_r|]} of {@code rows} node vectors starting at float {@code offset} of
-     * {@code v} into {@code out} (rows x (d+1)), and each vector's norm into {@code norms} if given;
-     * returns the largest norm.
+     * Node vectors projected for both bounds: {@code first} holds {@code [Pv, |v_r|]} over the first
+     * d directions (rows of d+1, the operand of the bound product); {@code extra} the coordinates
+     * along the next directions; the residual norms outside d and outside d2 directions; the norms.
      */
+    static final class Projection {
+        final FloatBuffer all;
+        final FloatBuffer first;
+        final float[] extra;
+        final float[] residual1;
+        final float[] residual2;
+        final float[] norms;
+
+        private Projection(int rows, Builder b) {
+            this(rows, b.dims, b.dims2);
+        }
+
+        private final int rows;
+        private final int dims;
+        private final int dims2;
+
+        Projection(int rows, int dims, int dims2) {
+            this.rows = rows;
+            this.dims = dims;
+            this.dims2 = dims2;
+            all = Blas.allocate((long) rows * dims2);
+            first = Blas.allocate((long) rows * (dims + 1));
+            extra = new float[rows * (dims2 - dims)];
+            residual1 = new float[rows];
+            residual2 = new float[rows];
+            norms = new float[rows];
+        }
+    }
+
+    /** {@code reuse} if it holds {@code rows} target nodes of this bound's shape, else a new buffer. */
+    Projection projection(Projection reuse, int rows) {
+        if (reuse != null && reuse.rows >= rows && reuse.dims == dims && reuse.dims2 == dims2) {
+            return reuse;
+        }
+        return new Projection(rows, dims, dims2);
+    }
+
+    /** Projects {@code rows} node vectors from float {@code offset} of {@code v}; returns the largest norm. */
+    private static float project(Builder b, FloatBuffer v, int offset, int rows, Projection out) {
+        return project(b.basis, b.channels, b.dims, b.dims2, v, offset, rows, out);
+    }
+
     private static float project(
-            FloatBuffer basis, int d, int c, FloatBuffer v, int offset, int rows, FloatBuffer out, float[] norms) {
-        Blas.dotRows(v, offset, rows, basis, 0, d, c, out, 0, d + 1);
+            FloatBuffer basis, int c, int d, int d2, FloatBuffer v, int offset, int rows, Projection out) {
+        Blas.dotRows(v, offset, rows, basis, 0, d2, c, out.all, 0, d2);
+        int extra = d2 - d;
         float maxNorm = 0;
         for (int r = 0; r < rows; r++) {
             double all = 0;
@@ -128,17 +204,24 @@ final class SubspaceBound {
                 double value = v.get(base + x);
                 all += value * value;
             }
-            double inside = 0;
-            for (int x = 0; x < d; x++) {
-                double value = out.get(r * (d + 1) + x);
-                inside += value * value;
+            double inside1 = 0;
+            double inside2 = 0;
+            for (int x = 0; x < d2; x++) {
+                float value = out.all.get(r * d2 + x);
+                if (x < d) {
+                    out.first.put(r * (d + 1) + x, value);
+                    inside1 += (double) value * value;
+                } else {
+                    out.extra[r * extra + x - d] = value;
+                }
+                inside2 += (double) value * value;
             }
-            out.put(r * (d + 1) + d, (float) Math.sqrt(Math.max(0, all - inside)));
-            float norm = (float) Math.sqrt(all);
-            if (norms != null) {
-                norms[r] = norm;
-            }
-            maxNorm = Math.max(maxNorm, norm);
+            float r1 = (float) Math.sqrt(Math.max(0, all - inside1));
+            out.first.put(r * (d + 1) + d, r1);
+            out.residual1[r] = r1;
+            out.residual2[r] = (float) Math.sqrt(Math.max(0, all - inside2));
+            out.norms[r] = (float) Math.sqrt(all);
+            maxNorm = Math.max(maxNorm, out.norms[r]);
         }
         return maxNorm;
     }
@@ -148,29 +231,59 @@ final class SubspaceBound {
         return energy >= MIN_ENERGY;
     }
 
-    /** Share of frame 0's second-moment energy in the kept directions. */
+    /** Share of frame 0's second-moment energy in the first bound's directions. */
     double energy() {
         return energy;
     }
 
-    /** Length of the projected vectors (kept directions plus the residual norm). */
+    /** Length of the first bound's vectors (its directions plus the residual norm). */
     int width() {
         return dims + 1;
     }
 
-    /** Frame 0's projected nodes, n x {@link #width()}. */
+    /** Frame 0's projected nodes for the first bound, n x {@link #width()}. */
     FloatBuffer keys() {
         return keys;
     }
 
-    /** Projects target rows like {@link #keys()} into {@code out}; their norms go to {@code norms}. */
-    void projectTargets(FloatBuffer target, int offset, int rows, FloatBuffer out, float[] norms) {
-        project(basis, dims, channels, target, offset, rows, out, norms);
+    /** Projects target rows into {@code out}: its {@code first} rows are the bound product's operand. */
+    void projectTargets(FloatBuffer target, int offset, int rows, Projection out) {
+        project(basis, channels, dims, dims2, target, offset, rows, out);
     }
 
     /** Slack to add to a bound for a target of norm {@code targetNorm}. */
     float margin(float targetNorm) {
         return RELATIVE_MARGIN * targetNorm * maxKeyNorm;
+    }
+
+    /**
+     * The second, tighter bound for projected target {@code row} and frame-0 node {@code node}, from
+     * the first bound's value: swaps the first residual term for the next directions' exact part and
+     * the smaller second residual.
+     */
+    float secondBound(Projection target, int row, int node, float firstBound) {
+        int extra = dims2 - dims;
+        if (extra == 0) {
+            return firstBound;
+        }
+        float inside = firstBound - target.residual1[row] * residual1[node];
+        int q = row * extra;
+        int k = node * extra;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int x = 0;
+        for (; x + 3 < extra; x += 4) {
+            s0 = Math.fma(target.extra[q + x], keysExtra[k + x], s0);
+            s1 = Math.fma(target.extra[q + x + 1], keysExtra[k + x + 1], s1);
+            s2 = Math.fma(target.extra[q + x + 2], keysExtra[k + x + 2], s2);
+            s3 = Math.fma(target.extra[q + x + 3], keysExtra[k + x + 3], s3);
+        }
+        for (; x < extra; x++) {
+            s0 = Math.fma(target.extra[q + x], keysExtra[k + x], s0);
+        }
+        return inside + ((s0 + s1) + (s2 + s3)) + target.residual2[row] * residual2[node];
     }
 
     /** Exact affinity of a target vector with frame-0 node {@code node}. */

@@ -200,8 +200,10 @@ final class WindowedPropagator implements Propagator {
      */
     private int boundedFrameZero(
             FloatBuffer target, int first, int rows, SubspaceBound bound, int n, int c, BlockScratch s) {
-        bound.projectTargets(target, first * c, rows, s.projected, s.norms);
-        Blas.dotRows(s.projected, 0, rows, bound.keys(), 0, n, bound.width(), s.frameZero, 0, n);
+        SubspaceBound.Projection projected = bound.projection(PROJECTION.get(), LONG_BLOCK);
+        PROJECTION.set(projected);
+        bound.projectTargets(target, first * c, rows, projected);
+        Blas.dotRows(projected.first, 0, rows, bound.keys(), 0, n, bound.width(), s.frameZero, 0, n);
         long budget = (long) (MAX_SURVIVING * rows * n);
         long exact = 0;
         float[] bounds = s.boundRow;
@@ -213,11 +215,11 @@ final class WindowedPropagator implements Propagator {
             TopK top = s.tops[local];
             target.get((first + local) * c, s.targetRow);
             s.frameZero.get(local * n, bounds);
-            float margin = bound.margin(s.norms[local]);
+            float margin = bound.margin(projected.norms[local]);
             float threshold = top.threshold();
             float limit = threshold - margin;
             for (int node = 0; node < n; node++) {
-                if (bounds[node] > limit) {
+                if (bounds[node] > limit && bound.secondBound(projected, local, node, bounds[node]) > limit) {
                     exact++;
                     float v = bound.affinity(s.targetRow, node);
                     if (v > threshold) {
@@ -304,18 +306,18 @@ final class WindowedPropagator implements Propagator {
         }
     }
 
+    /** Each worker thread's projection buffers, kept across frames while their shape fits. */
+    private static final ThreadLocal<SubspaceBound.Projection> PROJECTION = new ThreadLocal<>();
+
     /** Per-worker buffers of the frame-0 pass. */
     private static final class BlockScratch {
         final FloatBuffer frameZero;
-        final FloatBuffer projected;
-        final float[] norms = new float[LONG_BLOCK];
         final float[] targetRow;
         final float[] boundRow;
         final TopK[] tops = new TopK[LONG_BLOCK];
 
         BlockScratch(int nodes, int channels, int k, SubspaceBound bound) {
             frameZero = Blas.scratch(0, (long) LONG_BLOCK * nodes);
-            projected = Blas.scratch(5, (long) LONG_BLOCK * (bound == null ? 1 : bound.width()));
             targetRow = new float[channels];
             boundRow = new float[nodes];
             for (int i = 0; i < LONG_BLOCK; i++) {
