@@ -267,28 +267,18 @@ final class SubspaceBound {
             return firstBound;
         }
         float inside = firstBound - target.residual1[row] * residual1[node];
-        int q = row * extra;
-        int k = node * extra;
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int x = 0;
-        for (; x + 3 < extra; x += 4) {
-            s0 = Math.fma(target.extra[q + x], keysExtra[k + x], s0);
-            s1 = Math.fma(target.extra[q + x + 1], keysExtra[k + x + 1], s1);
-            s2 = Math.fma(target.extra[q + x + 2], keysExtra[k + x + 2], s2);
-            s3 = Math.fma(target.extra[q + x + 3], keysExtra[k + x + 3], s3);
-        }
-        for (; x < extra; x++) {
-            s0 = Math.fma(target.extra[q + x], keysExtra[k + x], s0);
-        }
-        return inside + ((s0 + s1) + (s2 + s3)) + target.residual2[row] * residual2[node];
+        return inside
+                + dot(target.extra, row * extra, keysExtra, node * extra, extra)
+                + target.residual2[row] * residual2[node];
     }
 
     /** Exact affinity of a target vector with frame-0 node {@code node}. */
     float affinity(float[] target, int node) {
-        int base = node * channels;
+        return dot(target, 0, features, node * channels, channels);
+    }
+
+    /** {@code a[ao..ao+length) . b[bo..bo+length)}, the hot loop of both bounds' exact parts. */
+    private static float dot(float[] a, int ao, float[] b, int bo, int length) {
         float s0 = 0;
         float s1 = 0;
         float s2 = 0;
@@ -299,18 +289,18 @@ final class SubspaceBound {
         float s7 = 0;
         int x = 0;
         // Eight independent fused multiply-adds per step keep the FMA units busy despite their latency.
-        for (; x + 7 < channels; x += 8) {
-            s0 = Math.fma(target[x], features[base + x], s0);
-            s1 = Math.fma(target[x + 1], features[base + x + 1], s1);
-            s2 = Math.fma(target[x + 2], features[base + x + 2], s2);
-            s3 = Math.fma(target[x + 3], features[base + x + 3], s3);
-            s4 = Math.fma(target[x + 4], features[base + x + 4], s4);
-            s5 = Math.fma(target[x + 5], features[base + x + 5], s5);
-            s6 = Math.fma(target[x + 6], features[base + x + 6], s6);
-            s7 = Math.fma(target[x + 7], features[base + x + 7], s7);
+        for (; x + 7 < length; x += 8) {
+            s0 = Math.fma(a[ao + x], b[bo + x], s0);
+            s1 = Math.fma(a[ao + x + 1], b[bo + x + 1], s1);
+            s2 = Math.fma(a[ao + x + 2], b[bo + x + 2], s2);
+            s3 = Math.fma(a[ao + x + 3], b[bo + x + 3], s3);
+            s4 = Math.fma(a[ao + x + 4], b[bo + x + 4], s4);
+            s5 = Math.fma(a[ao + x + 5], b[bo + x + 5], s5);
+            s6 = Math.fma(a[ao + x + 6], b[bo + x + 6], s6);
+            s7 = Math.fma(a[ao + x + 7], b[bo + x + 7], s7);
         }
-        for (; x < channels; x++) {
-            s0 = Math.fma(target[x], features[base + x], s0);
+        for (; x < length; x++) {
+            s0 = Math.fma(a[ao + x], b[bo + x], s0);
         }
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }

@@ -5,32 +5,33 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Top-k propagation computing only the affinities that can matter, tile by tile: square tiles of
- * target nodes, each worked through in two steps by one worker.
+ * Top-k propagation computing only the affinities that can matter, in two passes shared out over the
+ * workers:
  *
  * <ol>
- *   <li>Recent frames: the cells any node of the tile can see in a recent frame form one rectangle
- *       (the tile grown by the window reach); the rectangles of all recent frames are packed side by
- *       side so that one product yields every needed affinity, and each node keeps the k best
- *       inside its windows.
- *   <li>Frame 0 (never radius-restricted): the k-th best of step 1 is already high (neighbouring
- *       frames look alike), so most of frame 0 cannot beat it. A {@link SubspaceBound} product 8
- *       times smaller than the exact one bounds every frame-0 affinity, and only nodes whose bound
- *       beats the current k-th best get their exact affinity. Where the bound does not prune
- *       (features without a dominant subspace, or fewer than k window candidates), the tile falls
- *       back to the exact product with all of frame 0.
+ *   <li>Recent frames, in square tiles of target nodes: the cells any node of a tile can see in a
+ *       recent frame form one rectangle (the tile grown by the window reach); the rectangles of all
+ *       recent frames are packed side by side so that one product yields every needed affinity, and
+ *       each node keeps the k best inside its windows.
+ *   <li>Frame 0 (never radius-restricted), in blocks of {@value #LONG_BLOCK} target nodes: the k-th
+ *       best of pass 1 is already high (neighbouring frames look alike), so most of frame 0 cannot
+ *       beat it. A {@link SubspaceBound} product 8 times smaller than the exact one bounds every
+ *       frame-0 affinity, a second bound on more directions sifts the survivors, and only nodes that
+ *       pass both get their exact affinity. Where the bound does not prune (features without a
+ *       dominant subspace, or fewer than k window candidates), the block falls back to the exact
+ *       product with all of frame 0.
  * </ol>
  *
  * The rectangles cost about 3.7 times the strictly needed window products (their corners and the
- * cells of a neighbour's window), which keeps the products large enough to run near full speed; see
- * docs/benchmarks.md.
+ * cells of a neighbour's window), which keeps the products large enough to run near full speed; one
+ * pass per tile (windows then frame 0) measured slower than the two passes; see docs/benchmarks.md.
  */
 final class WindowedPropagator implements Propagator {
 
     static final int TILE = Integer.getInteger("cycletrack.propagation.tile", 8);
     static final int LONG_BLOCK = Integer.getInteger("cycletrack.propagation.longBlock", 128);
 
-    /** Share of a tile's exact frame-0 affinities above which bounding costs more than it saves. */
+    /** Share of a block's exact frame-0 affinities above which bounding costs more than it saves. */
     private static final double MAX_SURVIVING = 0.125;
 
     private final boolean pruneFrameZero;
@@ -143,7 +144,7 @@ final class WindowedPropagator implements Propagator {
         }
     }
 
-    /** Step 1: packs the tile's targets and keeps each node's k best inside its recent windows. */
+    /** Pass 1: packs the tile's targets and keeps each node's k best inside its recent windows. */
     private static void recentWindows(
             Tile t, List<ContextFrame> recent, FloatBuffer target, int c, RadiusWindow window, TileScratch s) {
         int w = t.gridW;
@@ -194,7 +195,7 @@ final class WindowedPropagator implements Propagator {
     }
 
     /**
-     * Step 2, bounded: frame-0 candidates whose bound beats the node's current k-th best, in node
+     * Pass 2, bounded: frame-0 candidates whose bound beats the node's current k-th best, in node
      * order, as long as few enough exact affinities are needed; returns how many nodes it finished
      * (the rest need the exhaustive product).
      */
@@ -234,7 +235,7 @@ final class WindowedPropagator implements Propagator {
         return rows;
     }
 
-    /** Step 2, exhaustive: every frame-0 affinity of the tile's nodes from {@code from} on. */
+    /** Pass 2, exhaustive: every frame-0 affinity of the block's nodes from {@code from} on. */
     private void exhaustiveFrameZero(
             FloatBuffer target, int first, int rows, int from, ContextFrame longTerm, int n, int c, BlockScratch s) {
         int left = rows - from;
