@@ -2,6 +2,7 @@ package dev.cycletrack.core.bench;
 
 import dev.cycletrack.core.cli.CommandProvider;
 import dev.cycletrack.core.encoder.Encoder;
+import dev.cycletrack.core.encoder.EncoderRuntime;
 import dev.cycletrack.core.encoder.ModelArtifact;
 import dev.cycletrack.core.encoder.PaddingMode;
 import dev.cycletrack.core.propagation.Preset;
@@ -110,19 +111,39 @@ public final class BenchPropagateCommand implements Callable<Integer> {
             }
         }
 
-        PropagationBenchmark.Timing e320 = NOT_RUN;
-        PropagationBenchmark.Timing e480 = NOT_RUN;
+        // Encoder: both runtimes with every core, and at one thread (a tracker worker's share).
+        Map<String, PropagationBenchmark.Timing> encoder = new LinkedHashMap<>();
         if (wanted("encoder")) {
-            try (ModelArtifact random = ModelArtifact.createRandom(0, PaddingMode.REFLECT);
-                    Encoder encoder = random.encoder()) {
-                System.err.println("encoder (ResNet-18 to layer3, reflect padding)");
-                e320 = EncoderBenchmark.time(encoder, 320, 320, 2, 7);
-                System.err.printf(
-                        Locale.ROOT, "  320x320  %.1f ms (cpu %.0f ms)%n", e320.medianMs(), e320.cpuMsPerFrame());
-                e480 = EncoderBenchmark.time(encoder, 854, 480, 1, 5);
-                System.err.printf(
-                        Locale.ROOT, "  480x854  %.1f ms (cpu %.0f ms)%n", e480.medianMs(), e480.cpuMsPerFrame());
+            int cores = Runtime.getRuntime().availableProcessors();
+            try (ModelArtifact random = ModelArtifact.createRandom(0, PaddingMode.REFLECT)) {
+                for (EncoderRuntime runtime : EncoderRuntime.values()) {
+                    try (Encoder e = Encoder.fromArtifact(random, runtime)) {
+                        for (int threads : new int[] {cores, 1}) {
+                            EncoderRuntime.setIntraOpThreads(threads);
+                            String key = runtime.id() + "_" + threads + "t";
+                            System.err.println("encoder (ResNet-18 to layer3, reflect padding), " + runtime.id() + ", "
+                                    + threads + " thread(s)");
+                            encoder.put("320_" + key, EncoderBenchmark.time(e, 320, 320, 2, 7));
+                            report("320x320", encoder.get("320_" + key));
+                            if (threads == cores) {
+                                encoder.put("480p_" + key, EncoderBenchmark.time(e, 854, 480, 1, 5));
+                                report("480x854", encoder.get("480p_" + key));
+                            }
+                        }
+                    }
+                }
+            } finally {
+                EncoderRuntime.setIntraOpThreads(cores);
             }
+            String configured = EncoderRuntime.configured(PaddingMode.REFLECT).id() + "_" + cores + "t";
+            out.put(
+                    "encoder_runtime",
+                    EncoderRuntime.configured(PaddingMode.REFLECT).id());
+            out.put("encoder_320_ms", round(encoder.get("320_" + configured).medianMs()));
+            out.put("encoder_480p_ms", round(encoder.get("480p_" + configured).medianMs()));
+            Map<String, Object> all = new LinkedHashMap<>();
+            encoder.forEach((k, t) -> all.put(k, round(t.medianMs())));
+            out.put("encoder_ms", all);
         }
 
         out.put("propagate_davis_windowed_ms", round(dw.medianMs()));
@@ -139,8 +160,6 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         out.put("propagate_pose_synthetic_max_abs_diff", poseSyntheticDiff.maxAbs());
         out.put("propagate_pose_synthetic_share_over_1e5", poseSyntheticDiff.shareOver1e5());
         out.put("features", real.describe());
-        out.put("encoder_320_ms", round(e320.medianMs()));
-        out.put("encoder_480p_ms", round(e480.medianMs()));
         out.put(
                 "cpu_ms_per_frame",
                 Map.of(
@@ -148,9 +167,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                         "propagate_davis_dense", round(dd.cpuMsPerFrame()),
                         "propagate_pose_windowed", round(pw.cpuMsPerFrame()),
                         "propagate_pose_dense", round(pd.cpuMsPerFrame()),
-                        "propagate_pose_synthetic_windowed", round(psw.cpuMsPerFrame()),
-                        "encoder_320", round(e320.cpuMsPerFrame()),
-                        "encoder_480p", round(e480.cpuMsPerFrame())));
+                        "propagate_pose_synthetic_windowed", round(psw.cpuMsPerFrame())));
         out.put("threads", Runtime.getRuntime().availableProcessors());
         out.put("cpu", BenchmarkDoc.cpuModel());
         out.put("cpu_steal_percent", CpuSteal.snapshot().percentSince(stealBefore));
@@ -188,10 +205,14 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                 | propagation, pose | %s | %s | %s | %.1fx | %.1e | %.4f%% |
                 | propagation, pose, worst case | %s | %s | %s | %.1fx | %.1e | %.4f%% |
 
-                | encoder (ResNet-18 to layer3, stride 8, reflect padding, fp32, DJL PyTorch CPU) | ms |
-                |---|---|
-                | 320x320 | %s |
-                | 480x854 | %s |
+                Encoder: ResNet-18 to layer3, stride 8, reflect padding, fp32, median ms of one forward. `pytorch`
+                is DJL's PyTorch engine (oneDNN direct convolutions), `opencv` OpenCV's DNN module (Winograd
+                F(6x6, 3x3) for the 3x3 stride-1 convolutions); one thread is a tracker worker's share.
+                The default runtime (`-Dcycletrack.encoder.runtime`, auto) is %s.
+
+                | runtime | threads | 320x320 | 480x854 |
+                |---|---|---|---|
+                %s
 
                 Targets on the 2-core machine: windowed at least 5x faster than dense at the DAVIS setting with
                 equal labels; pose-setting propagation at most 20 ms per frame.
@@ -220,8 +241,32 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                         / (Double) r.get("propagate_pose_synthetic_windowed_ms"),
                 (Double) r.get("propagate_pose_synthetic_max_abs_diff"),
                 100 * (Double) r.get("propagate_pose_synthetic_share_over_1e5"),
-                r.get("encoder_320_ms"),
-                r.get("encoder_480p_ms"));
+                r.get("encoder_runtime"),
+                encoderRows(r));
+    }
+
+    private static String encoderRows(Map<String, Object> r) {
+        Map<?, ?> ms = (Map<?, ?>) r.get("encoder_ms");
+        int cores = (Integer) r.get("threads");
+        StringBuilder rows = new StringBuilder();
+        for (EncoderRuntime runtime : EncoderRuntime.values()) {
+            for (int threads : new int[] {cores, 1}) {
+                String key = runtime.id() + "_" + threads + "t";
+                Object hd = ms.get("480p_" + key);
+                rows.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %d | %s | %s |%n",
+                        runtime.id(),
+                        threads,
+                        ms.get("320_" + key),
+                        hd == null ? "" : hd));
+            }
+        }
+        return rows.toString().strip();
+    }
+
+    private static void report(String size, PropagationBenchmark.Timing t) {
+        System.err.printf(Locale.ROOT, "  %s  %.1f ms (cpu %.0f ms)%n", size, t.medianMs(), t.cpuMsPerFrame());
     }
 
     private static final PropagationBenchmark.Timing NOT_RUN =

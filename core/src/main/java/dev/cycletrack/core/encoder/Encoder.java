@@ -19,45 +19,69 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link PaddingMode#NONE}, see {@link #gridSize}). Callers resize frames; the encoder does not.
  *
  * <p>The encoder owns a snapshot of the weights (BN folded into the convs) and is independent of the
- * trunk or artifact it was made from. Every call works in its own NDManager, closed before it returns,
- * so native memory stays flat over any number of frames.
+ * trunk or artifact it was made from. An {@link EncoderRuntime} runs the forward: DJL's PyTorch
+ * engine, where every call works in its own NDManager, closed before it returns, or OpenCV's DNN
+ * module on an ONNX export of the same folded weights, with one reused net per concurrent caller
+ * ({@link OpenCvTrunk}). Either way native memory stays flat over any number of frames.
  *
  * <p>Thread safety: an encoder may be shared, and calls from several threads run in parallel (the
- * weights are read-only; every call has its own NDManager and input buffer). That pays on a CPU when
- * PyTorch's intra-op threads are fewer than the cores. {@link #close} waits for running calls. Close
- * the encoder to free its native weights.
+ * weights are read-only; every call has its own NDManager or net and input buffer). That pays on a
+ * CPU when the intra-op threads ({@link EncoderRuntime#setIntraOpThreads}) are fewer than the cores.
+ * {@link #close} waits for running calls. Close the encoder to free its native weights.
  */
 public final class Encoder implements AutoCloseable {
 
     private final NDManager manager;
     private final FusedTrunk net;
+    private final EncoderRuntime runtime;
+    private final OpenCvTrunk opencv; // null under PYTORCH
     private final InputNormalization normalization;
     private final FramePacker packer;
     // Calls share the read side; close takes the write side, so weights never vanish under a call.
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private Encoder(ResNetTrunk trunk, InputNormalization normalization) {
+    private Encoder(ResNetTrunk trunk, InputNormalization normalization, EncoderRuntime runtime) {
         Objects.requireNonNull(trunk, "trunk");
         this.normalization = Objects.requireNonNull(normalization, "normalization");
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.packer = new FramePacker(normalization);
         this.manager = NDManager.newBaseManager(Device.cpu());
         try {
             this.net = new FusedTrunk(trunk.upTo(FeatureLayer.LAYER3), manager);
+            this.opencv = runtime == EncoderRuntime.OPENCV ? new OpenCvTrunk(net, normalization) : null;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    /** An encoder on a snapshot of {@code trunk}'s current weights (a layer4 trunk is cut at layer3). */
+    /**
+     * An encoder on a snapshot of {@code trunk}'s current weights (a layer4 trunk is cut at layer3), run
+     * by the {@linkplain EncoderRuntime#configured configured runtime}.
+     */
     public static Encoder fromTrunk(ResNetTrunk trunk, InputNormalization normalization) {
-        return new Encoder(trunk, normalization);
+        return fromTrunk(trunk, normalization, EncoderRuntime.configured(trunk.padding()));
     }
 
-    /** An encoder with the artifact's weights, padding and normalisation. */
+    /** An encoder on a snapshot of {@code trunk}'s current weights, run by {@code runtime}. */
+    public static Encoder fromTrunk(ResNetTrunk trunk, InputNormalization normalization, EncoderRuntime runtime) {
+        return new Encoder(trunk, normalization, runtime);
+    }
+
+    /** An encoder with the artifact's weights, padding and normalisation, on the configured runtime. */
     public static Encoder fromArtifact(ModelArtifact artifact) {
-        return new Encoder(artifact.trunk(), artifact.metadata().normalization());
+        return fromArtifact(artifact, EncoderRuntime.configured(artifact.trunk().padding()));
+    }
+
+    /** An encoder with the artifact's weights, padding and normalisation, run by {@code runtime}. */
+    public static Encoder fromArtifact(ModelArtifact artifact, EncoderRuntime runtime) {
+        return new Encoder(artifact.trunk(), artifact.metadata().normalization(), runtime);
+    }
+
+    /** What runs the forward pass. */
+    public EncoderRuntime runtime() {
+        return runtime;
     }
 
     /** Feature channels per cell (256, layer3). */
@@ -113,6 +137,9 @@ public final class Encoder implements AutoCloseable {
             }
         }
         gridSize(first.height(), first.width()); // fail fast, before any native work
+        if (opencv != null) {
+            return opencv.encode(images);
+        }
         try (NDManager call = manager.newSubManager()) {
             return toFeatureMaps(net.forward(packer.pack(call, images)));
         }
@@ -153,6 +180,9 @@ public final class Encoder implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
+                if (opencv != null) {
+                    opencv.close();
+                }
                 manager.close();
             }
         } finally {

@@ -73,6 +73,96 @@ final class FusedTrunk {
         return source;
     }
 
+    /** Whether {@link #toOnnx} can express this trunk: NONE (centre-cropped shortcuts) it cannot. */
+    static boolean exportable(PaddingMode mode) {
+        return mode == PaddingMode.REFLECT || mode == PaddingMode.ZERO || mode == PaddingMode.REPLICATE;
+    }
+
+    /**
+     * The same computation as {@link #forward} as an ONNX graph for one (1, 3, H, W) image: explicit
+     * Pad nodes (reflect, edge) before the convs where the trunk pads explicitly, the folded weights
+     * as initializers. Input "image", output "features" (1, 256, h, w), before L2 normalisation.
+     */
+    byte[] toOnnx(int height, int width) {
+        PaddingMode mode = source.padding();
+        if (!exportable(mode)) {
+            throw new UnsupportedOperationException("padding mode " + mode.id() + " has no ONNX export");
+        }
+        OnnxExport graph = new OnnxExport();
+        String x = graph.relu(graph.conv("image", stem));
+        x = graph.maxPool(x);
+        for (FusedBlock block : blocks) {
+            String main = graph.relu(graph.conv(x, block.conv1()));
+            main = graph.conv(main, block.conv2());
+            String shortcut = block.downsample() == null ? x : graph.conv(x, block.downsample());
+            x = graph.relu(graph.add(main, shortcut));
+        }
+        GridSize grid = source.outputSize(height, width);
+        return graph.onnx.toModel("cycletrack-trunk", "image", new long[] {1, 3, height, width}, x, new long[] {
+            1, FeatureLayer.LAYER3.channels(), grid.height(), grid.width()
+        });
+    }
+
+    /** Names the tensors of the graph being exported. */
+    private static final class OnnxExport {
+        private final OnnxGraph onnx = new OnnxGraph();
+        private int next;
+
+        String conv(String input, FusedConv conv) {
+            String id = "conv" + next++;
+            PaddedConv2d g = conv.geometry();
+            long[] shape = conv.weight().getShape().getShape();
+            onnx.floatTensor(id + ".weight", shape, conv.weight().toFloatArray());
+            onnx.floatTensor(id + ".bias", new long[] {shape[0]}, conv.bias().toFloatArray());
+            int pad = g.effectivePadding();
+            String source = input;
+            if (pad > 0 && g.mode() != PaddingMode.ZERO) {
+                source = id + ".padded";
+                onnx.longTensor(id + ".pads", 0, 0, pad, pad, 0, 0, pad, pad);
+                String onnxMode = g.mode() == PaddingMode.REFLECT ? "reflect" : "edge";
+                onnx.node(
+                        "Pad",
+                        new String[] {input, id + ".pads"},
+                        source,
+                        OnnxGraph.Attribute.string("mode", onnxMode));
+                pad = 0;
+            }
+            onnx.node(
+                    "Conv",
+                    new String[] {source, id + ".weight", id + ".bias"},
+                    id,
+                    OnnxGraph.Attribute.ints("kernel_shape", g.kernel(), g.kernel()),
+                    OnnxGraph.Attribute.ints("strides", g.stride(), g.stride()),
+                    OnnxGraph.Attribute.ints("pads", pad, pad, pad, pad));
+            return id;
+        }
+
+        String maxPool(String input) {
+            // -infinity padding of 1, as ResNetTrunk.maxPool (NONE is not exported).
+            String id = "pool" + next++;
+            onnx.node(
+                    "MaxPool",
+                    new String[] {input},
+                    id,
+                    OnnxGraph.Attribute.ints("kernel_shape", 3, 3),
+                    OnnxGraph.Attribute.ints("strides", 2, 2),
+                    OnnxGraph.Attribute.ints("pads", 1, 1, 1, 1));
+            return id;
+        }
+
+        String relu(String input) {
+            String id = input + ".relu";
+            onnx.node("Relu", new String[] {input}, id);
+            return id;
+        }
+
+        String add(String a, String b) {
+            String id = "add" + next++;
+            onnx.node("Add", new String[] {a, b}, id);
+            return id;
+        }
+    }
+
     /** Runs the trunk on (N, 3, H, W); closes nothing it did not create (the input stays open). */
     NDArray forward(NDArray input) {
         NDArray x = reluAndClose(stem.apply(input));

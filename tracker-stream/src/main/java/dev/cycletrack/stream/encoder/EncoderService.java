@@ -1,6 +1,7 @@
 package dev.cycletrack.stream.encoder;
 
 import dev.cycletrack.core.concurrent.ComputeThreads;
+import dev.cycletrack.core.encoder.EncoderRuntime;
 import dev.cycletrack.core.image.RgbImage;
 import dev.cycletrack.core.tensor.FeatureMap;
 import dev.cycletrack.stream.metrics.TrackerMetrics;
@@ -255,12 +256,10 @@ public final class EncoderService implements AutoCloseable {
 
     private static void setIntraOpThreads(int threads) {
         try {
-            Class.forName("ai.djl.pytorch.jni.JniUtils")
-                    .getMethod("setNumThreads", int.class)
-                    .invoke(null, threads);
-            LOG.info("PyTorch intra-op threads: {}", threads);
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            LOG.warn("could not set PyTorch's intra-op threads to {}: {}", threads, e.toString());
+            EncoderRuntime.setIntraOpThreads(threads);
+            LOG.info("encoder intra-op threads (PyTorch and OpenCV): {}", threads);
+        } catch (LinkageError | RuntimeException e) {
+            LOG.warn("could not set the encoder's intra-op threads to {}: {}", threads, e.toString());
         }
     }
 
