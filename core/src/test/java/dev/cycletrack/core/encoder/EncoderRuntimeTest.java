@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The OpenCV runtime (ONNX export, Winograd convolutions) against DJL's PyTorch engine. */
 class EncoderRuntimeTest {
@@ -55,6 +57,27 @@ class EncoderRuntimeTest {
                 // Unit vectors of 256 channels: Winograd rounding stays far below what moves a top-k choice.
                 assertTrue(maxDifference(want, got) < 2e-5, "max difference " + maxDifference(want, got));
             }
+        }
+    }
+
+    /**
+     * Every padding the ONNX export writes (reflect and replicate as Pad nodes, zero as the conv's own
+     * padding) on random weights, at an input whose sides are not multiples of the stride, so that
+     * the borders and the max-pool's padding are exercised on both runtimes.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = PaddingMode.class,
+            names = {"REFLECT", "ZERO", "REPLICATE"})
+    void runtimesAgreeForEveryExportedPadding(PaddingMode padding) throws Exception {
+        try (ModelArtifact artifact = ModelArtifact.createRandom(3, padding);
+                Encoder torch = Encoder.fromArtifact(artifact, EncoderRuntime.PYTORCH);
+                Encoder opencv = Encoder.fromArtifact(artifact, EncoderRuntime.OPENCV)) {
+            RgbImage image = EncoderTest.randomImage(84, 60, 7);
+            FeatureMap want = torch.encode(image);
+            FeatureMap got = opencv.encode(image);
+            assertEquals(want.channels(), got.channels(), "channels");
+            assertTrue(maxDifference(want, got) < 2e-5, padding + ": max difference " + maxDifference(want, got));
         }
     }
 
