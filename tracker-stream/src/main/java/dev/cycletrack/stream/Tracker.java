@@ -61,7 +61,11 @@ public final class Tracker implements AutoCloseable {
         TopicSetup.ensure(bootstrap, config.topics(), o.partitions());
         metrics = new TrackerMetrics();
         service = new EncoderService(
-                model, config.batchSize(), config.batchWait(), config.effectiveEncoderWorkers(), metrics);
+                model,
+                config.batchSize(),
+                config.batchWait(),
+                config.effectiveEncoderWorkers(model.encoder().prefersBatches()),
+                metrics);
         swapper = new ModelSwapper(service, metrics);
         applicationId = o.applicationId();
         Properties p = TrackerTopology.streamsProperties(applicationId, config, metrics);

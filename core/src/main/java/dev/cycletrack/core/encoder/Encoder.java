@@ -32,6 +32,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class Encoder implements AutoCloseable {
 
     private final NDManager manager;
+    private final Device device;
     private final FusedTrunk net;
     private final EncoderRuntime runtime;
     private final OpenCvTrunk opencv; // null under PYTORCH
@@ -46,7 +47,8 @@ public final class Encoder implements AutoCloseable {
         this.normalization = Objects.requireNonNull(normalization, "normalization");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.packer = new FramePacker(normalization);
-        this.manager = NDManager.newBaseManager(Device.cpu());
+        this.device = runtime == EncoderRuntime.PYTORCH ? EncoderRuntime.pytorchDevice() : Device.cpu();
+        this.manager = NDManager.newBaseManager(device);
         try {
             this.net = new FusedTrunk(trunk.upTo(FeatureLayer.LAYER3), manager);
             this.opencv = runtime == EncoderRuntime.OPENCV ? new OpenCvTrunk(net, normalization) : null;
@@ -82,6 +84,25 @@ public final class Encoder implements AutoCloseable {
     /** What runs the forward pass. */
     public EncoderRuntime runtime() {
         return runtime;
+    }
+
+    /** Where the forward runs: a GPU only under {@link EncoderRuntime#PYTORCH} with a CUDA libtorch. */
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * Whether a batch should go through one forward: on a GPU, where that is what batching is for. On
+     * the CPU it buys little, and one forward per frame keeps every frame's features independent of
+     * what it was batched with (batched convolutions differ in the last bits).
+     */
+    public boolean prefersBatches() {
+        return device.isGpu();
+    }
+
+    /** "opencv on the CPU", "pytorch on GPU 0": for logs and benchmark reports. */
+    public String describeRuntime() {
+        return runtime.id() + (device.isGpu() ? " on GPU " + device.getDeviceId() : " on the CPU");
     }
 
     /** Feature channels per cell (256, layer3). */

@@ -2,9 +2,12 @@ package dev.cycletrack.core.encoder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.Device;
 import dev.cycletrack.core.cli.ProjectPaths;
 import dev.cycletrack.core.datasets.JhmdbClip;
 import dev.cycletrack.core.datasets.Samples;
@@ -122,6 +125,52 @@ class EncoderRuntimeTest {
             assertTrue(e.getMessage().contains("padding mode none"), e.getMessage());
             try (Encoder auto = artifact.encoder()) {
                 assertEquals(EncoderRuntime.PYTORCH, auto.runtime(), "auto falls back to PyTorch");
+            }
+        }
+    }
+
+    @Test
+    void devicesParse() {
+        assertEquals(Device.cpu(), EncoderRuntime.parseDevice("auto", 0));
+        assertEquals(Device.gpu(0), EncoderRuntime.parseDevice("auto", 2));
+        assertEquals(Device.cpu(), EncoderRuntime.parseDevice("CPU", 2));
+        assertEquals(Device.gpu(0), EncoderRuntime.parseDevice("gpu", 1));
+        assertEquals(Device.gpu(1), EncoderRuntime.parseDevice("gpu:1", 2));
+        IllegalArgumentException missing =
+                assertThrows(IllegalArgumentException.class, () -> EncoderRuntime.parseDevice("gpu", 0));
+        assertTrue(missing.getMessage().contains("sees 0 GPU(s)"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("CUDA build of libtorch"), missing.getMessage());
+        IllegalArgumentException beyond =
+                assertThrows(IllegalArgumentException.class, () -> EncoderRuntime.parseDevice("gpu:2", 2));
+        assertTrue(beyond.getMessage().contains("gpu:2"), beyond.getMessage());
+        IllegalArgumentException unknown =
+                assertThrows(IllegalArgumentException.class, () -> EncoderRuntime.parseDevice("tpu", 1));
+        assertTrue(unknown.getMessage().contains("expected auto, cpu, gpu or gpu:N"), unknown.getMessage());
+    }
+
+    /** Without a CUDA libtorch (this project's Maven build), auto means the CPU runtimes. */
+    @Test
+    void withoutAGpuTheEncoderRunsOnTheCpuFramePerFrame() {
+        assumeTrue(EncoderRuntime.pytorchGpus() == 0, "PyTorch sees a GPU here");
+        assertEquals(Device.cpu(), EncoderRuntime.pytorchDevice());
+        assertEquals(EncoderRuntime.OPENCV, EncoderRuntime.configured(PaddingMode.REFLECT));
+        try (ModelArtifact artifact = ModelArtifact.createRandom(2, PaddingMode.ZERO);
+                Encoder torch = Encoder.fromArtifact(artifact, EncoderRuntime.PYTORCH)) {
+            assertEquals(Device.cpu(), torch.device());
+            assertFalse(torch.prefersBatches());
+            assertEquals("pytorch on the CPU", torch.describeRuntime());
+        }
+        String before = System.getProperty(EncoderRuntime.DEVICE_PROPERTY);
+        System.setProperty(EncoderRuntime.DEVICE_PROPERTY, "gpu");
+        try (ModelArtifact artifact = ModelArtifact.createRandom(2, PaddingMode.ZERO)) {
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> Encoder.fromArtifact(artifact, EncoderRuntime.PYTORCH));
+            assertTrue(e.getMessage().contains(EncoderRuntime.DEVICE_PROPERTY), e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(EncoderRuntime.DEVICE_PROPERTY);
+            } else {
+                System.setProperty(EncoderRuntime.DEVICE_PROPERTY, before);
             }
         }
     }

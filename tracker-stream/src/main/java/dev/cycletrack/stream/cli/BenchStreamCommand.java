@@ -61,7 +61,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Option(
             names = "--encoder-workers",
             defaultValue = "0",
-            description = "Tracker's encoder workers; 0 = one per core (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Tracker's encoder workers; 0 = one per core on the CPU, one on a GPU (default: ${DEFAULT-VALUE}).")
     int encoderWorkers;
 
     @Option(names = "--threads", defaultValue = "2", description = "Tracker stream threads.")
@@ -206,7 +207,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
             r.put("duration_s", duration);
             r.put("processing_guarantee", guarantee);
             r.put("threads", threads);
-            r.put("encoder_workers", config.effectiveEncoderWorkers());
+            r.put("encoder_workers", config.effectiveEncoderWorkers(m.encoder().prefersBatches()));
+            r.put("encoder", m.encoder().describeRuntime());
             r.put("input", inputSize == null ? "pose preset (320x320)" : inputSize);
             r.put("model", m.version());
             r.put("cores", Runtime.getRuntime().availableProcessors());
@@ -270,7 +272,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 ### Streaming tracker, %s%s (`./cycletrack bench stream --streams %d --fps %s --duration %s%s%s`)
 
                 %d streams of the J-HMDB sample (320x240 JPEG, looped) at %s frames/s each for %s s through the
-                embedded KRaft broker and the tracker (%d stream threads, %d encoder worker(s), %s, model `%s`, %s),
+                embedded KRaft broker and the tracker (%d stream threads, %d encoder worker(s) running %s, %s, model `%s`, %s),
                 %s, %d cores, 1-minute load average %s, %s%% of the CPU time stolen by the hypervisor during the run.
 
                 | frames/s | e2e p50 | e2e p95 | e2e p99 | Kafka overhead p50 | compute p50 | sent | labelled | skipped |
@@ -298,6 +300,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 fmt(duration),
                 threads,
                 r.get("encoder_workers"),
+                r.get("encoder"),
                 r.get("processing_guarantee"),
                 r.get("model"),
                 r.get("input"),

@@ -98,7 +98,7 @@ public final class TrackCommand implements Callable<Integer> {
             names = "--encoder-workers",
             defaultValue = "0",
             description =
-                    "Threads running encoder forward passes in parallel; 0 = one per core (default: ${DEFAULT-VALUE}).")
+                    "Threads running encoder forward passes in parallel; 0 = one per core on the CPU, one on a GPU (default: ${DEFAULT-VALUE}).")
     int encoderWorkers;
 
     @Option(names = "--input-size", description = "Input size for every stream: native, short:N, square:N.")

@@ -26,7 +26,7 @@ import java.util.Objects;
  * cycletrack.batch.size            encoder batch limit B                           (8)
  * cycletrack.batch.wait.ms         encoder batch wait W                            (5)
  * cycletrack.encoder.workers       threads running encoder forwards in parallel;   (0)
- *                                  0 = one per core; with several, PyTorch's
+ *                                  0 = one per core (one on a GPU); with several, the
  *                                  intra-op threads split the cores between them
  * cycletrack.input.size            input size override for every stream ("" = the preset's)
  * cycletrack.http.port             /metrics port, 0 = any free port, -1 = none    (9464)
@@ -181,9 +181,15 @@ public record TrackerConfig(
                 httpPort);
     }
 
-    /** Encoder workers to start: the configured number, or one per core for 0. */
-    public int effectiveEncoderWorkers() {
-        return encoderWorkers > 0 ? encoderWorkers : Runtime.getRuntime().availableProcessors();
+    /**
+     * Encoder workers to start: the configured number, or for 0 one per core on the CPU and one on a
+     * GPU (one worker gathers the batches a GPU runs in one forward).
+     */
+    public int effectiveEncoderWorkers(boolean gpu) {
+        if (encoderWorkers > 0) {
+            return encoderWorkers;
+        }
+        return gpu ? 1 : Runtime.getRuntime().availableProcessors();
     }
 
     public TrackerConfig withInputSize(InputSize size) {

@@ -137,4 +137,14 @@ class ProcessorPartsTest {
         assertEquals(c, TrackerConfig.fromMap(c.toMap()));
         assertThrows(IllegalArgumentException.class, () -> TrackerConfig.fromMap(Map.of("cycletrack.batch.size", "x")));
     }
+
+    @Test
+    void defaultEncoderWorkersAreOnePerCoreOnTheCpuAndOneOnAGpu() {
+        TrackerConfig auto = TrackerConfig.defaults().withEncoderWorkers(0);
+        assertEquals(Runtime.getRuntime().availableProcessors(), auto.effectiveEncoderWorkers(false));
+        assertEquals(1, auto.effectiveEncoderWorkers(true), "one worker gathers the GPU's batches");
+        TrackerConfig three = TrackerConfig.defaults().withEncoderWorkers(3);
+        assertEquals(3, three.effectiveEncoderWorkers(false));
+        assertEquals(3, three.effectiveEncoderWorkers(true), "a configured count is kept");
+    }
 }
