@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <ol>
  *   <li>Recent frames, in square tiles of target nodes: the cells any node of a tile can see in a
- *       recent frame form one rectangle (the tile grown by the window reach); the rectangles of all
- *       recent frames are packed side by side so that one product yields every needed affinity, and
- *       each node keeps the k best inside its windows.
+ *       recent frame form one rectangle (the tile grown by the window reach). It is cut into nine
+ *       pieces (the tile's own cells, the bands above, below and beside it, the corners), each
+ *       multiplied, in all recent frames at once, with only the targets whose windows reach it; each
+ *       node keeps the k best inside its windows.
  *   <li>Frame 0 (never radius-restricted), in blocks of {@value #LONG_BLOCK} target nodes: the k-th
  *       best of pass 1 is already high (neighbouring frames look alike), so most of frame 0 cannot
  *       beat it. A {@link SubspaceBound} product 8 times smaller than the exact one bounds every
@@ -22,9 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       product with all of frame 0.
  * </ol>
  *
- * The rectangles cost about 3.7 times the strictly needed window products (their corners and the
- * cells of a neighbour's window), which keeps the products large enough to run near full speed; one
- * pass per tile (windows then frame 0) measured slower than the two passes; see docs/benchmarks.md.
+ * The pieces cost about 2 times the strictly needed window products (the whole rectangle against every
+ * target cost 3.7), which keeps the products large enough to run near full speed; one pass per tile
+ * (windows then frame 0) measured slower than the two passes; see docs/benchmarks.md.
  */
 final class WindowedPropagator implements Propagator {
 
@@ -120,7 +121,6 @@ final class WindowedPropagator implements Propagator {
         final int r1;
         final int c0;
         final int rectW;
-        final int rect;
         final int gridW;
 
         Tile(int index, int tilesX, int h, int w, int reach) {
@@ -134,7 +134,6 @@ final class WindowedPropagator implements Propagator {
             r1 = Math.min(h, i1 + reach);
             c0 = Math.max(0, j0 - reach);
             rectW = Math.min(w, j1 + reach) - c0;
-            rect = (r1 - r0) * rectW;
             gridW = w;
         }
 
@@ -144,48 +143,124 @@ final class WindowedPropagator implements Propagator {
         }
     }
 
-    /** Pass 1: packs the tile's targets and keeps each node's k best inside its recent windows. */
+    /**
+     * One of the nine parts of a tile's window product: the context cells in one row band and one column
+     * band of the tile's rectangle (above, level with, below; left of, level with, right of the tile),
+     * against only the tile's targets whose windows reach those bands. Cells above the tile, for
+     * example, are seen only by the target rows within the window's reach of the tile's top.
+     */
+    private static final class Piece {
+        int cellRow0;
+        int cellCol0;
+        int cellCols;
+        int cells;
+        int targetRow0;
+        int targetCol0;
+        int targetCols;
+        int targets;
+        int scoreOffset;
+
+        /** Score of the piece's {@code cell}-th cell in recent frame {@code f} for target (i, j). */
+        int scoreIndex(int f, int cellRow, int cellCol, int i, int j) {
+            int cell = f * cells + (cellRow - cellRow0) * cellCols + cellCol - cellCol0;
+            return scoreOffset + cell * targets + (i - targetRow0) * targetCols + j - targetCol0;
+        }
+    }
+
+    /**
+     * Pass 1: keeps each node's k best inside its recent windows. The tile's rectangle is cut into nine
+     * {@link Piece}s, each one product of its cells in every recent frame (packed side by side) with
+     * the targets that can see them: 0.56 of the work of the whole rectangle against every target at
+     * the pose setting, in products still large enough to run near full speed (docs/benchmarks.md).
+     */
     private static void recentWindows(
             Tile t, List<ContextFrame> recent, FloatBuffer target, int c, RadiusWindow window, TileScratch s) {
         int w = t.gridW;
         int m = recent.size();
         int reach = window.reach();
-        for (int i = t.i0; i < t.i1; i++) {
-            s.targets.put((i - t.i0) * t.width * c, target, (i * w + t.j0) * c, t.width * c);
-        }
         for (int local = 0; local < t.nodes; local++) {
             s.tops[local].reset();
         }
         if (m == 0) {
             return;
         }
-        for (int f = 0; f < m; f++) {
-            FloatBuffer src = recent.get(f).features();
-            for (int ic = t.r0; ic < t.r1; ic++) {
-                s.context.put((f * t.rect + (ic - t.r0) * t.rectW) * c, src, (ic * w + t.c0) * c, t.rectW * c);
+        int c1 = t.c0 + t.rectW;
+        int[] cellRows = {t.r0, t.i0, t.i1, t.r1};
+        int[] cellCols = {t.c0, t.j0, t.j1, c1};
+        int[] targetRows = {t.i0, Math.min(t.i1, t.i0 + reach), t.i0, t.i1, Math.max(t.i0, t.i1 - reach), t.i1};
+        int[] targetCols = {t.j0, Math.min(t.j1, t.j0 + reach), t.j0, t.j1, Math.max(t.j0, t.j1 - reach), t.j1};
+        int packedTargets = 0;
+        int packedCells = 0;
+        int scores = 0;
+        for (int band = 0; band < 9; band++) {
+            int rb = band / 3;
+            int cb = band % 3;
+            Piece p = s.pieces[band];
+            p.cellRow0 = cellRows[rb];
+            p.cellCol0 = cellCols[cb];
+            p.cellCols = cellCols[cb + 1] - p.cellCol0;
+            p.cells = (cellRows[rb + 1] - p.cellRow0) * p.cellCols;
+            p.targetRow0 = targetRows[2 * rb];
+            p.targetCol0 = targetCols[2 * cb];
+            p.targetCols = targetCols[2 * cb + 1] - p.targetCol0;
+            p.targets = (targetRows[2 * rb + 1] - p.targetRow0) * p.targetCols;
+            if (p.cells == 0 || p.targets == 0) {
+                continue;
             }
+            int firstTarget = packedTargets;
+            for (int i = p.targetRow0; i < targetRows[2 * rb + 1]; i++) {
+                s.targets.put(packedTargets * c, target, (i * w + p.targetCol0) * c, p.targetCols * c);
+                packedTargets += p.targetCols;
+            }
+            int firstCell = packedCells;
+            for (int f = 0; f < m; f++) {
+                FloatBuffer src = recent.get(f).features();
+                for (int ic = p.cellRow0; ic < cellRows[rb + 1]; ic++) {
+                    s.context.put(packedCells * c, src, (ic * w + p.cellCol0) * c, p.cellCols * c);
+                    packedCells += p.cellCols;
+                }
+            }
+            p.scoreOffset = scores;
+            // Transposed (cells x targets): measured faster than targets x cells for these shapes.
+            Blas.dotRows(
+                    s.context,
+                    firstCell * c,
+                    m * p.cells,
+                    s.targets,
+                    firstTarget * c,
+                    p.targets,
+                    c,
+                    s.scores,
+                    scores,
+                    p.targets);
+            scores += m * p.cells * p.targets;
         }
-        // Transposed (cells x targets): measured faster than targets x cells for these shapes.
-        Blas.dotRows(s.context, 0, m * t.rect, s.targets, 0, t.nodes, c, s.scores, 0, t.nodes);
         for (int i = t.i0; i < t.i1; i++) {
             for (int j = t.j0; j < t.j1; j++) {
-                int local = (i - t.i0) * t.width + (j - t.j0);
-                TopK top = s.tops[local];
+                TopK top = s.tops[(i - t.i0) * t.width + (j - t.j0)];
                 float threshold = top.threshold();
                 // Most recent frame first: its affinities are the highest, so the threshold rises
                 // early and fewer candidates are offered.
                 for (int f = m - 1; f >= 0; f--) {
-                    int frameBase = f * t.rect;
                     for (int ic = Math.max(t.r0, i - reach); ic < Math.min(t.r1, i + reach + 1); ic++) {
+                        int rb = ic < t.i0 ? 0 : ic < t.i1 ? 1 : 2;
                         int half = window.halfWidth(ic - i);
-                        int jlo = Math.max(0, j - half);
                         int jhi = Math.min(w - 1, j + half);
-                        int rowBase = frameBase + (ic - t.r0) * t.rectW - t.c0;
-                        for (int jc = jlo; jc <= jhi; jc++) {
-                            float v = s.scores.get((rowBase + jc) * t.nodes + local);
-                            if (v > threshold) {
-                                top.offer(v, f, ic * w + jc);
-                                threshold = top.threshold();
+                        int jc = Math.max(0, j - half);
+                        // The window's row crosses up to three column bands, each in its own piece.
+                        for (int cb = 0; cb < 3 && jc <= jhi; cb++) {
+                            int segmentEnd = Math.min(jhi, cellCols[cb + 1] - 1);
+                            if (jc > segmentEnd) {
+                                continue;
+                            }
+                            Piece p = s.pieces[rb * 3 + cb];
+                            int index = p.scoreIndex(f, ic, jc, i, j);
+                            for (; jc <= segmentEnd; jc++, index += p.targets) {
+                                float v = s.scores.get(index);
+                                if (v > threshold) {
+                                    top.offer(v, f, ic * w + jc);
+                                    threshold = top.threshold();
+                                }
                             }
                         }
                     }
@@ -295,10 +370,16 @@ final class WindowedPropagator implements Propagator {
         final FloatBuffer context;
         final FloatBuffer scores;
         final TopK[] tops = new TopK[TILE * TILE];
+        final Piece[] pieces = new Piece[9];
 
         TileScratch(int channels, int contextNodes, int k) {
             int tileNodes = TILE * TILE;
-            targets = Blas.scratch(1, (long) tileNodes * channels);
+            // Each piece packs its own targets: at most every target nine times (when the reach is
+            // longer than the tile).
+            targets = Blas.scratch(1, 9L * tileNodes * channels);
+            for (int i = 0; i < pieces.length; i++) {
+                pieces[i] = new Piece();
+            }
             context = Blas.scratch(2, (long) Math.max(1, contextNodes) * channels);
             scores = Blas.scratch(3, (long) tileNodes * Math.max(1, contextNodes));
             for (int i = 0; i < tileNodes; i++) {
