@@ -235,37 +235,88 @@ final class WindowedPropagator implements Propagator {
                     p.targets);
             scores += m * p.cells * p.targets;
         }
+        Segments segments = s.segments;
         for (int i = t.i0; i < t.i1; i++) {
             for (int j = t.j0; j < t.j1; j++) {
+                // The node's window, once for all frames: row by row, split where a row crosses from
+                // one piece into the next; a frame further back is the same cells a fixed step on.
+                segments.count = 0;
+                for (int d = 0; d <= 2 * reach; d++) {
+                    // Rows nearest the node first: their affinities are the highest, so the threshold
+                    // rises early and fewer candidates replace one another.
+                    int ic = i + ((d & 1) == 0 ? d / 2 : -(d + 1) / 2);
+                    if (ic < t.r0 || ic >= t.r1) {
+                        continue;
+                    }
+                    int rb = ic < t.i0 ? 0 : ic < t.i1 ? 1 : 2;
+                    int half = window.halfWidth(ic - i);
+                    int jhi = Math.min(w - 1, j + half);
+                    int jc = Math.max(0, j - half);
+                    for (int cb = 0; cb < 3 && jc <= jhi; cb++) {
+                        int segmentEnd = Math.min(jhi, cellCols[cb + 1] - 1);
+                        if (jc <= segmentEnd) {
+                            Piece p = s.pieces[rb * 3 + cb];
+                            segments.add(
+                                    p.scoreIndex(0, ic, jc, i, j),
+                                    segmentEnd - jc + 1,
+                                    p.targets,
+                                    p.cells * p.targets,
+                                    ic * w + jc);
+                            jc = segmentEnd + 1;
+                        }
+                    }
+                }
                 TopK top = s.tops[(i - t.i0) * t.width + (j - t.j0)];
                 float threshold = top.threshold();
                 // Most recent frame first: its affinities are the highest, so the threshold rises
                 // early and fewer candidates are offered.
                 for (int f = m - 1; f >= 0; f--) {
-                    for (int ic = Math.max(t.r0, i - reach); ic < Math.min(t.r1, i + reach + 1); ic++) {
-                        int rb = ic < t.i0 ? 0 : ic < t.i1 ? 1 : 2;
-                        int half = window.halfWidth(ic - i);
-                        int jhi = Math.min(w - 1, j + half);
-                        int jc = Math.max(0, j - half);
-                        // The window's row crosses up to three column bands, each in its own piece.
-                        for (int cb = 0; cb < 3 && jc <= jhi; cb++) {
-                            int segmentEnd = Math.min(jhi, cellCols[cb + 1] - 1);
-                            if (jc > segmentEnd) {
-                                continue;
-                            }
-                            Piece p = s.pieces[rb * 3 + cb];
-                            int index = p.scoreIndex(f, ic, jc, i, j);
-                            for (; jc <= segmentEnd; jc++, index += p.targets) {
-                                float v = s.scores.get(index);
-                                if (v > threshold) {
-                                    top.offer(v, f, ic * w + jc);
-                                    threshold = top.threshold();
-                                }
+                    for (int g = 0; g < segments.count; g++) {
+                        int index = segments.start[g] + f * segments.frameStep[g];
+                        int stride = segments.stride[g];
+                        int cell = segments.cell[g];
+                        int end = cell + segments.length[g];
+                        for (; cell < end; cell++, index += stride) {
+                            float v = s.scores.get(index);
+                            if (v > threshold) {
+                                top.offer(v, f, cell);
+                                threshold = top.threshold();
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A node's window as runs of cells that are consecutive in the grid and evenly spaced in the
+     * scores: where each starts in frame 0 of the context, its length, the spacing, the step to the
+     * same run one frame on, and the grid node of its first cell.
+     */
+    private static final class Segments {
+        int count;
+        int[] start = new int[16];
+        int[] length = new int[16];
+        int[] stride = new int[16];
+        int[] frameStep = new int[16];
+        int[] cell = new int[16];
+
+        void add(int start, int length, int stride, int frameStep, int cell) {
+            if (count == this.start.length) {
+                int grown = 2 * count;
+                this.start = java.util.Arrays.copyOf(this.start, grown);
+                this.length = java.util.Arrays.copyOf(this.length, grown);
+                this.stride = java.util.Arrays.copyOf(this.stride, grown);
+                this.frameStep = java.util.Arrays.copyOf(this.frameStep, grown);
+                this.cell = java.util.Arrays.copyOf(this.cell, grown);
+            }
+            this.start[count] = start;
+            this.length[count] = length;
+            this.stride[count] = stride;
+            this.frameStep[count] = frameStep;
+            this.cell[count] = cell;
+            count++;
         }
     }
 
@@ -371,6 +422,7 @@ final class WindowedPropagator implements Propagator {
         final FloatBuffer scores;
         final TopK[] tops = new TopK[TILE * TILE];
         final Piece[] pieces = new Piece[9];
+        final Segments segments = new Segments();
 
         TileScratch(int channels, int contextNodes, int k) {
             int tileNodes = TILE * TILE;
