@@ -160,7 +160,7 @@ final class WindowedPropagator implements Propagator {
         int targets;
         int scoreOffset;
 
-        /** Score of the piece's {@code cell}-th cell in recent frame {@code f} for target (i, j). */
+        /** Where the score of cell (cellRow, cellCol) in recent frame {@code f} for target (i, j) lies. */
         int scoreIndex(int f, int cellRow, int cellCol, int i, int j) {
             int cell = f * cells + (cellRow - cellRow0) * cellCols + cellCol - cellCol0;
             return scoreOffset + cell * targets + (i - targetRow0) * targetCols + j - targetCol0;
@@ -184,9 +184,12 @@ final class WindowedPropagator implements Propagator {
         if (m == 0) {
             return;
         }
-        int c1 = t.c0 + t.rectW;
         int[] cellRows = {t.r0, t.i0, t.i1, t.r1};
-        int[] cellCols = {t.c0, t.j0, t.j1, c1};
+        int[] cellCols = s.cellCols;
+        cellCols[0] = t.c0;
+        cellCols[1] = t.j0;
+        cellCols[2] = t.j1;
+        cellCols[3] = t.c0 + t.rectW;
         int[] targetRows = {t.i0, Math.min(t.i1, t.i0 + reach), t.i0, t.i1, Math.max(t.i0, t.i1 - reach), t.i1};
         int[] targetCols = {t.j0, Math.min(t.j1, t.j0 + reach), t.j0, t.j1, Math.max(t.j0, t.j1 - reach), t.j1};
         int packedTargets = 0;
@@ -235,6 +238,14 @@ final class WindowedPropagator implements Propagator {
                     p.targets);
             scores += m * p.cells * p.targets;
         }
+        keepBestInWindows(t, m, window, s);
+    }
+
+    /** Each node's k best among its window cells in the recent frames, from the pieces' scores. */
+    private static void keepBestInWindows(Tile t, int m, RadiusWindow window, TileScratch s) {
+        int w = t.gridW;
+        int reach = window.reach();
+        int[] cellCols = s.cellCols;
         Segments segments = s.segments;
         for (int i = t.i0; i < t.i1; i++) {
             for (int j = t.j0; j < t.j1; j++) {
@@ -291,7 +302,7 @@ final class WindowedPropagator implements Propagator {
 
     /**
      * A node's window as runs of cells that are consecutive in the grid and evenly spaced in the
-     * scores: where each starts in frame 0 of the context, its length, the spacing, the step to the
+     * scores: where each starts in the oldest recent frame, its length, the spacing, the step to the
      * same run one frame on, and the grid node of its first cell.
      */
     private static final class Segments {
@@ -423,6 +434,8 @@ final class WindowedPropagator implements Propagator {
         final TopK[] tops = new TopK[TILE * TILE];
         final Piece[] pieces = new Piece[9];
         final Segments segments = new Segments();
+        /** Column bounds of the current tile's bands: left of, level with, right of the tile. */
+        final int[] cellCols = new int[4];
 
         TileScratch(int channels, int contextNodes, int k) {
             int tileNodes = TILE * TILE;
