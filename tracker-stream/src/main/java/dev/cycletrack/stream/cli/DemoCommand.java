@@ -88,8 +88,8 @@ public final class DemoCommand implements Callable<Integer> {
         Path work = ProjectPaths.root().orElse(Path.of(".")).resolve("out").resolve(".demo-kafka");
         deleteTree(work);
         LoadedModel m = Models.initial(model);
-        System.err.println("model: " + m + "; sample: " + clip.name() + " (" + jpegs.size() + " frames, " + clip.width()
-                + "x" + clip.height() + ")");
+        System.err.println("model: " + m + " (encoder: " + m.encoder().describeRuntime() + "); sample: " + clip.name()
+                + " (" + jpegs.size() + " frames, " + clip.width() + "x" + clip.height() + ")");
         TrackerConfig config = TrackCommand.config(TopicRegistry.DEFAULT_PREFIX, 0, true, 600, 8, 5, inputSize, -1);
         Tracker.Options o = new Tracker.Options(null, 0, work, "cycletrack-demo", 1, "at_least_once", model, 1, config);
         Map<Long, FrameLabels> labels = new TreeMap<>();

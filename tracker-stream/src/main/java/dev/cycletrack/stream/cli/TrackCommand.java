@@ -121,7 +121,7 @@ public final class TrackCommand implements Callable<Integer> {
                 config(topicPrefix, maxFrameAgeMs, catchUp, idleS, batchSize, batchWaitMs, inputSize, httpPort)
                         .withEncoderWorkers(encoderWorkers));
         LoadedModel m = Models.initial(model);
-        System.err.println("model: " + m);
+        System.err.println("model: " + m + " (encoder: " + m.encoder().describeRuntime() + ")");
         Tracker tracker = Tracker.start(o, m);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
