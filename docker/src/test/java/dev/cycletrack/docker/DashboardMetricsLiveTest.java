@@ -34,12 +34,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,18 +109,26 @@ class DashboardMetricsLiveTest {
             // Kafka client metrics reach Micrometer on the binder's refresh; poll the scrape until every
             // selector matches or time is up, then report what is missing.
             String url = "http://localhost:" + tracker.httpPort() + "/metrics";
-            long end = System.nanoTime() + Duration.ofSeconds(75).toNanos();
-            List<PromQl.Selector> missing;
-            String text;
-            do {
-                text = get(url);
-                PrometheusScrape scrape = PrometheusScrape.parse(text);
-                missing = queried.stream().filter(s -> !scrape.selects(s)).toList();
-                if (missing.isEmpty()) {
-                    break;
-                }
-                Thread.sleep(500);
-            } while (System.nanoTime() < end);
+            AtomicReference<String> lastText = new AtomicReference<>("");
+            AtomicReference<List<PromQl.Selector>> lastMissing = new AtomicReference<>(queried);
+            try {
+                Awaitility.await("every queried series in the scrape")
+                        .atMost(Duration.ofSeconds(75))
+                        .pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(() -> {
+                            lastText.set(get(url));
+                            PrometheusScrape scrape = PrometheusScrape.parse(lastText.get());
+                            lastMissing.set(queried.stream()
+                                    .filter(s -> !scrape.selects(s))
+                                    .toList());
+                            return lastMissing.get().isEmpty();
+                        });
+            } catch (ConditionTimeoutException timedOut) {
+                // reported below with the selectors still missing
+            }
+            List<PromQl.Selector> missing = lastMissing.get();
+            String text = lastText.get();
             System.out.printf("scrape checked after %.1f s%n", seconds(t0));
             Files.writeString(Path.of("target", "last-tracker-scrape.txt"), text);
             assertTrue(
@@ -239,14 +250,14 @@ class DashboardMetricsLiveTest {
         return out;
     }
 
-    private static void awaitTrue(BooleanSupplier ok, Duration timeout, java.util.function.Supplier<String> state)
-            throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not reached within " + timeout + ": " + state.get());
-            }
-            Thread.sleep(100);
+    private static void awaitTrue(BooleanSupplier ok, Duration timeout, java.util.function.Supplier<String> state) {
+        try {
+            Awaitility.await()
+                    .atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(ok::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not reached within " + timeout + ": " + state.get(), e);
         }
     }
 }

@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,22 +209,23 @@ class JlinkRuntimeTest {
     }
 
     private static void await(Check check, Process p, Path log) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-        while (true) {
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // the HTTP server is not up yet
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("the tracker exited with " + p.exitValue() + ":\n" + Files.readString(log));
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out; the tracker's output:\n" + Files.readString(log));
-            }
-            Thread.sleep(250);
+        try {
+            Awaitility.await("the linked tracker")
+                    .atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        if (!p.isAlive()) {
+                            throw new AssertionError(
+                                    "the tracker exited with " + p.exitValue() + ":\n" + Files.readString(log));
+                        }
+                        try {
+                            return check.ok();
+                        } catch (IOException notYet) {
+                            return false; // the HTTP server is not up yet
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("timed out; the tracker's output:\n" + Files.readString(log), e);
         }
     }
 

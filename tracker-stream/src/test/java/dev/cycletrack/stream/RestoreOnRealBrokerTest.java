@@ -38,6 +38,7 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,10 +129,10 @@ class RestoreOnRealBrokerTest {
                                             .setSha256(ModelArtifactDigest.of(v1))
                                             .build()))
                             .get();
-                    long end = System.nanoTime() + 60_000_000_000L;
-                    while (!service.current().version().equals("v1") && System.nanoTime() < end) {
-                        Thread.sleep(50);
-                    }
+                    Awaitility.await("the announced version swapped in")
+                            .atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(50))
+                            .until(() -> service.current().version().equals("v1"));
                     assertEquals("v1", service.current().version(), "announced version swapped in");
                 }
             }

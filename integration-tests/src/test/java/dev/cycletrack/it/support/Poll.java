@@ -3,8 +3,10 @@ package dev.cycletrack.it.support;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
-/** Waits for a condition by polling it (never a fixed sleep): fails with what was awaited and the state seen last. */
+/** Waits for a condition by polling it (Awaitility): fails with what was awaited and the state seen last. */
 public final class Poll {
 
     private Poll() {}
@@ -14,20 +16,17 @@ public final class Poll {
     }
 
     public static void until(String what, Duration timeout, BooleanSupplier done, Supplier<String> state) {
-        long end = System.nanoTime() + timeout.toNanos();
-        long pause = 10;
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-                        + (state == null ? "" : ": " + state.get()));
-            }
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for " + what, e);
-            }
-            pause = Math.min(200, pause * 2);
+        try {
+            Awaitility.await(what)
+                    .atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(done::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "timed out after " + timeout.toSeconds() + " s waiting for " + what
+                            + (state == null ? "" : ": " + state.get()),
+                    e);
         }
     }
 }

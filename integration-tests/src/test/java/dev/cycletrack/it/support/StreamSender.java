@@ -52,6 +52,7 @@ public final class StreamSender implements AutoCloseable {
                         for (int seq = 0; seq < frames && !stop; seq++) {
                             long wait = next - System.nanoTime();
                             if (wait > 0) {
+                                // Pacing a live camera's frame rate, not waiting for a condition.
                                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                             }
                             for (int k = 0; k < this.streams.size(); k++) {
