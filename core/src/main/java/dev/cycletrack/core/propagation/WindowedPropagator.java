@@ -35,7 +35,11 @@ final class WindowedPropagator implements Propagator {
     /** Share of a block's exact frame-0 affinities above which bounding costs more than it saves. */
     private static final double MAX_SURVIVING = 0.125;
 
+    /** Plans kept at most; a propagator normally serves one grid shape. */
+    private static final int MAX_PLANS = 16;
+
     private final boolean pruneFrameZero;
+    private final java.util.Map<WindowPlan.Key, WindowPlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
     private final FrameZeroStats stats = new FrameZeroStats();
 
     WindowedPropagator() {
@@ -60,15 +64,14 @@ final class WindowedPropagator implements Propagator {
         float tau = (float) p.temperature();
         SubspaceBound bound = pruneFrameZero ? longTerm.subspaceBound() : null;
         boolean bounded = bound != null && bound.useful();
-        RadiusWindow window = new RadiusWindow(p.radius());
-        int reach = window.reach();
-        int tilesY = (h + TILE - 1) / TILE;
-        int tilesX = (w + TILE - 1) / TILE;
+        WindowPlan plan = plan(new WindowPlan.Key(h, w, m, p.radius(), TILE));
+        int reach = new RadiusWindow(p.radius()).reach();
         int maxRect = Math.min(h, TILE + 2 * reach) * Math.min(w, TILE + 2 * reach);
         KeptCandidates kept = new KeptCandidates(n, k);
-        Workers.forEach(tilesY * tilesX, () -> new TileScratch(c, m * maxRect, k), (s, index) -> {
-            Tile tile = new Tile(index, tilesX, h, w, reach);
-            recentWindows(tile, recent, target, c, window, s);
+        WindowPlan.Tile[] tiles = plan.tiles();
+        Workers.forEach(tiles.length, () -> new TileScratch(c, m * maxRect, plan.maxScores(), k), (s, index) -> {
+            WindowPlan.Tile tile = tiles[index];
+            recentWindows(tile, recent, target, c, s);
             for (int local = 0; local < tile.nodes; local++) {
                 kept.save(s.tops[local], tile.node(local));
             }
@@ -109,225 +112,91 @@ final class WindowedPropagator implements Propagator {
         }
     }
 
-    /** A square of target nodes [i0, i1) x [j0, j1) and the context rectangle its windows reach. */
-    private static final class Tile {
-        final int i0;
-        final int j0;
-        final int i1;
-        final int j1;
-        final int width;
-        final int nodes;
-        final int r0;
-        final int r1;
-        final int c0;
-        final int rectW;
-        final int gridW;
-
-        Tile(int index, int tilesX, int h, int w, int reach) {
-            i0 = (index / tilesX) * TILE;
-            j0 = (index % tilesX) * TILE;
-            i1 = Math.min(h, i0 + TILE);
-            j1 = Math.min(w, j0 + TILE);
-            width = j1 - j0;
-            nodes = (i1 - i0) * width;
-            r0 = Math.max(0, i0 - reach);
-            r1 = Math.min(h, i1 + reach);
-            c0 = Math.max(0, j0 - reach);
-            rectW = Math.min(w, j1 + reach) - c0;
-            gridW = w;
+    /** The plan for {@code key}, built on first use: a video's grid, context and radius do not change. */
+    private WindowPlan plan(WindowPlan.Key key) {
+        WindowPlan plan = plans.get(key);
+        if (plan == null) {
+            if (plans.size() >= MAX_PLANS) {
+                plans.clear(); // a propagator serving many grid shapes: keep the cache small
+            }
+            plan = plans.computeIfAbsent(key, WindowPlan::of);
         }
-
-        /** Grid node of the tile's {@code local}-th node (row-major inside the tile). */
-        int node(int local) {
-            return (i0 + local / width) * gridW + j0 + local % width;
-        }
+        return plan;
     }
 
     /**
-     * One of the nine parts of a tile's window product: the context cells in one row band and one column
-     * band of the tile's rectangle (above, level with, below; left of, level with, right of the tile),
-     * against only the tile's targets whose windows reach those bands. Cells above the tile, for
-     * example, are seen only by the target rows within the window's reach of the tile's top.
-     */
-    private static final class Piece {
-        int cellRow0;
-        int cellCol0;
-        int cellCols;
-        int cells;
-        int targetRow0;
-        int targetCol0;
-        int targetCols;
-        int targets;
-        int scoreOffset;
-
-        /** Where the score of cell (cellRow, cellCol) in recent frame {@code f} for target (i, j) lies. */
-        int scoreIndex(int f, int cellRow, int cellCol, int i, int j) {
-            int cell = f * cells + (cellRow - cellRow0) * cellCols + cellCol - cellCol0;
-            return scoreOffset + cell * targets + (i - targetRow0) * targetCols + j - targetCol0;
-        }
-    }
-
-    /**
-     * Pass 1: keeps each node's k best inside its recent windows. The tile's rectangle is cut into nine
-     * {@link Piece}s, each one product of its cells in every recent frame (packed side by side) with
-     * the targets that can see them: 0.56 of the work of the whole rectangle against every target at
-     * the pose setting, in products still large enough to run near full speed (docs/benchmarks.md).
+     * Pass 1: keeps each node's k best inside its recent windows. Each of the tile's nine pieces is one
+     * product of its cells in every recent frame (packed side by side) with the targets that can see
+     * them: 0.56 of the work of the whole rectangle against every target at the pose setting, in
+     * products still large enough to run near full speed (docs/benchmarks.md).
      */
     private static void recentWindows(
-            Tile t, List<ContextFrame> recent, FloatBuffer target, int c, RadiusWindow window, TileScratch s) {
+            WindowPlan.Tile t, List<ContextFrame> recent, FloatBuffer target, int c, TileScratch s) {
         int w = t.gridW;
         int m = recent.size();
-        int reach = window.reach();
         for (int local = 0; local < t.nodes; local++) {
             s.tops[local].reset();
         }
         if (m == 0) {
             return;
         }
-        int[] cellRows = {t.r0, t.i0, t.i1, t.r1};
-        int[] cellCols = s.cellCols;
-        cellCols[0] = t.c0;
-        cellCols[1] = t.j0;
-        cellCols[2] = t.j1;
-        cellCols[3] = t.c0 + t.rectW;
-        int[] targetRows = {t.i0, Math.min(t.i1, t.i0 + reach), t.i0, t.i1, Math.max(t.i0, t.i1 - reach), t.i1};
-        int[] targetCols = {t.j0, Math.min(t.j1, t.j0 + reach), t.j0, t.j1, Math.max(t.j0, t.j1 - reach), t.j1};
         int packedTargets = 0;
         int packedCells = 0;
-        int scores = 0;
-        for (int band = 0; band < 9; band++) {
-            int rb = band / 3;
-            int cb = band % 3;
-            Piece p = s.pieces[band];
-            p.cellRow0 = cellRows[rb];
-            p.cellCol0 = cellCols[cb];
-            p.cellCols = cellCols[cb + 1] - p.cellCol0;
-            p.cells = (cellRows[rb + 1] - p.cellRow0) * p.cellCols;
-            p.targetRow0 = targetRows[2 * rb];
-            p.targetCol0 = targetCols[2 * cb];
-            p.targetCols = targetCols[2 * cb + 1] - p.targetCol0;
-            p.targets = (targetRows[2 * rb + 1] - p.targetRow0) * p.targetCols;
-            if (p.cells == 0 || p.targets == 0) {
+        for (WindowPlan.Piece p : t.pieces) {
+            if (p.isEmpty()) {
                 continue;
             }
             int firstTarget = packedTargets;
-            for (int i = p.targetRow0; i < targetRows[2 * rb + 1]; i++) {
-                s.targets.put(packedTargets * c, target, (i * w + p.targetCol0) * c, p.targetCols * c);
-                packedTargets += p.targetCols;
+            for (int i = p.targetRow0(); i < p.targetRow1(); i++) {
+                s.targets.put(packedTargets * c, target, (i * w + p.targetCol0()) * c, p.targetCols() * c);
+                packedTargets += p.targetCols();
             }
             int firstCell = packedCells;
             for (int f = 0; f < m; f++) {
                 FloatBuffer src = recent.get(f).features();
-                for (int ic = p.cellRow0; ic < cellRows[rb + 1]; ic++) {
-                    s.context.put(packedCells * c, src, (ic * w + p.cellCol0) * c, p.cellCols * c);
-                    packedCells += p.cellCols;
+                for (int ic = p.cellRow0(); ic < p.cellRow1(); ic++) {
+                    s.context.put(packedCells * c, src, (ic * w + p.cellCol0()) * c, p.cellCols() * c);
+                    packedCells += p.cellCols();
                 }
             }
-            p.scoreOffset = scores;
             // Transposed (cells x targets): measured faster than targets x cells for these shapes.
             Blas.dotRows(
                     s.context,
                     firstCell * c,
-                    m * p.cells,
+                    m * p.cells(),
                     s.targets,
                     firstTarget * c,
-                    p.targets,
+                    p.targets(),
                     c,
                     s.scores,
-                    scores,
-                    p.targets);
-            scores += m * p.cells * p.targets;
+                    p.scoreOffset(),
+                    p.targets());
         }
-        keepBestInWindows(t, m, window, s);
+        keepBestInWindows(t, m, s);
     }
 
     /** Each node's k best among its window cells in the recent frames, from the pieces' scores. */
-    private static void keepBestInWindows(Tile t, int m, RadiusWindow window, TileScratch s) {
-        int w = t.gridW;
-        int reach = window.reach();
-        int[] cellCols = s.cellCols;
-        Segments segments = s.segments;
-        for (int i = t.i0; i < t.i1; i++) {
-            for (int j = t.j0; j < t.j1; j++) {
-                // The node's window, once for all frames: row by row, split where a row crosses from
-                // one piece into the next; a frame further back is the same cells a fixed step on.
-                segments.count = 0;
-                for (int d = 0; d <= 2 * reach; d++) {
-                    // Rows nearest the node first: their affinities are the highest, so the threshold
-                    // rises early and fewer candidates replace one another.
-                    int ic = i + ((d & 1) == 0 ? d / 2 : -(d + 1) / 2);
-                    if (ic < t.r0 || ic >= t.r1) {
-                        continue;
-                    }
-                    int rb = ic < t.i0 ? 0 : ic < t.i1 ? 1 : 2;
-                    int half = window.halfWidth(ic - i);
-                    int jhi = Math.min(w - 1, j + half);
-                    int jc = Math.max(0, j - half);
-                    for (int cb = 0; cb < 3 && jc <= jhi; cb++) {
-                        int segmentEnd = Math.min(jhi, cellCols[cb + 1] - 1);
-                        if (jc <= segmentEnd) {
-                            Piece p = s.pieces[rb * 3 + cb];
-                            segments.add(
-                                    p.scoreIndex(0, ic, jc, i, j),
-                                    segmentEnd - jc + 1,
-                                    p.targets,
-                                    p.cells * p.targets,
-                                    ic * w + jc);
-                            jc = segmentEnd + 1;
-                        }
-                    }
-                }
-                TopK top = s.tops[(i - t.i0) * t.width + (j - t.j0)];
-                float threshold = top.threshold();
-                // Most recent frame first: its affinities are the highest, so the threshold rises
-                // early and fewer candidates are offered.
-                for (int f = m - 1; f >= 0; f--) {
-                    for (int g = 0; g < segments.count; g++) {
-                        int index = segments.start[g] + f * segments.frameStep[g];
-                        int stride = segments.stride[g];
-                        int cell = segments.cell[g];
-                        int end = cell + segments.length[g];
-                        for (; cell < end; cell++, index += stride) {
-                            float v = s.scores.get(index);
-                            if (v > threshold) {
-                                top.offer(v, f, cell);
-                                threshold = top.threshold();
-                            }
+    private static void keepBestInWindows(WindowPlan.Tile t, int m, TileScratch s) {
+        for (int local = 0; local < t.nodes; local++) {
+            TopK top = s.tops[local];
+            float threshold = top.threshold();
+            // Most recent frame first: its affinities are the highest, so the threshold rises early and
+            // fewer candidates are offered.
+            for (int f = m - 1; f >= 0; f--) {
+                for (int r = t.runStart[local]; r < t.runStart[local + 1]; r++) {
+                    int index = t.runScore[r] + f * t.runFrameStep[r];
+                    int stride = t.runStride[r];
+                    int cell = t.runCell[r];
+                    int end = cell + t.runLength[r];
+                    for (; cell < end; cell++, index += stride) {
+                        float v = s.scores.get(index);
+                        if (v > threshold) {
+                            top.offer(v, f, cell);
+                            threshold = top.threshold();
                         }
                     }
                 }
             }
-        }
-    }
-
-    /**
-     * A node's window as runs of cells that are consecutive in the grid and evenly spaced in the
-     * scores: where each starts in the oldest recent frame, its length, the spacing, the step to the
-     * same run one frame on, and the grid node of its first cell.
-     */
-    private static final class Segments {
-        int count;
-        int[] start = new int[16];
-        int[] length = new int[16];
-        int[] stride = new int[16];
-        int[] frameStep = new int[16];
-        int[] cell = new int[16];
-
-        void add(int start, int length, int stride, int frameStep, int cell) {
-            if (count == this.start.length) {
-                int grown = 2 * count;
-                this.start = java.util.Arrays.copyOf(this.start, grown);
-                this.length = java.util.Arrays.copyOf(this.length, grown);
-                this.stride = java.util.Arrays.copyOf(this.stride, grown);
-                this.frameStep = java.util.Arrays.copyOf(this.frameStep, grown);
-                this.cell = java.util.Arrays.copyOf(this.cell, grown);
-            }
-            this.start[count] = start;
-            this.length[count] = length;
-            this.stride[count] = stride;
-            this.frameStep[count] = frameStep;
-            this.cell[count] = cell;
-            count++;
         }
     }
 
@@ -432,21 +301,14 @@ final class WindowedPropagator implements Propagator {
         final FloatBuffer context;
         final FloatBuffer scores;
         final TopK[] tops = new TopK[TILE * TILE];
-        final Piece[] pieces = new Piece[9];
-        final Segments segments = new Segments();
-        /** Column bounds of the current tile's bands: left of, level with, right of the tile. */
-        final int[] cellCols = new int[4];
 
-        TileScratch(int channels, int contextNodes, int k) {
+        TileScratch(int channels, int contextNodes, int scoreFloats, int k) {
             int tileNodes = TILE * TILE;
             // Each piece packs its own targets: at most every target nine times (when the reach is
             // longer than the tile).
             targets = Blas.scratch(1, 9L * tileNodes * channels);
-            for (int i = 0; i < pieces.length; i++) {
-                pieces[i] = new Piece();
-            }
             context = Blas.scratch(2, (long) Math.max(1, contextNodes) * channels);
-            scores = Blas.scratch(3, (long) tileNodes * Math.max(1, contextNodes));
+            scores = Blas.scratch(3, Math.max(1, scoreFloats));
             for (int i = 0; i < tileNodes; i++) {
                 tops[i] = new TopK(k);
             }
