@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * The pieces cost about 2 times the strictly needed window products (the whole rectangle against every
  * target cost 3.7), which keeps the products large enough to run near full speed; one pass per tile
- * (windows then frame 0) measured slower than the two passes; see docs/benchmarks.md.
+ * (windows then frame 0) measured slower than the two passes; see docs/benchmarks.md. The tiles, pieces
+ * and each node's runs of scores form a {@link WindowPlan}, built once per grid, context length and
+ * radius.
  */
 final class WindowedPropagator implements Propagator {
 
