@@ -23,7 +23,7 @@ RUN --mount=type=cache,target=/root/.m2 \
 # Only the JDK modules the tracker needs (see docker/README.md: jdeps, plus jdk.crypto.ec for TLS to Kafka,
 # which jdeps cannot see because it is a security provider). docker/src/test/.../JlinkRuntimeTest links this
 # list and runs the tracker on it.
-ARG JLINK_MODULES=java.base,java.compiler,java.desktop,java.naming,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,jdk.crypto.ec,jdk.httpserver,jdk.management,jdk.unsupported
+ARG JLINK_MODULES=java.base,java.compiler,java.desktop,java.naming,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,jdk.crypto.ec,jdk.httpserver,jdk.management,jdk.incubator.vector,jdk.unsupported
 RUN jlink --add-modules "${JLINK_MODULES}" --strip-debug --no-header-files --no-man-pages --compress=2 \
       --output /opt/java
 
@@ -43,7 +43,7 @@ COPY --from=build /app /app
 # The launcher's system properties: DJL never downloads (libtorch comes from its jar), natives extract to a
 # writable cache, models/ is /app/models, logs at warn. Then a smoke run: the linked runtime starts and the
 # CLI loads from /app/lib.
-RUN printf '%s\n' -Dai.djl.offline=true -Djava.awt.headless=true -Dcycletrack.home=/app \
+RUN printf '%s\n' --add-modules=jdk.incubator.vector -Dai.djl.offline=true -Djava.awt.headless=true -Dcycletrack.home=/app \
       -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.bytedeco.javacpp.cachedir=/var/cache/cycletrack/javacpp \
       > /app/system.args \
  && /opt/java/bin/java -version \

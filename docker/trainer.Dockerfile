@@ -23,7 +23,7 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 # Only the JDK modules the trainer needs (jdeps; see docker/README.md). java.desktop draws the loss and
 # learning-curve PNGs. docker/src/test/.../JlinkRuntimeTest links this list and runs the trainer on it.
-ARG JLINK_MODULES=java.base,java.compiler,java.desktop,java.sql,jdk.management,jdk.unsupported
+ARG JLINK_MODULES=java.base,java.compiler,java.desktop,java.sql,jdk.management,jdk.incubator.vector,jdk.unsupported
 RUN jlink --add-modules "${JLINK_MODULES}" --strip-debug --no-header-files --no-man-pages --compress=2 \
       --output /opt/java
 
@@ -44,7 +44,7 @@ COPY --from=build /app /app
 # The launcher's system properties: DJL never downloads (libtorch comes from its jar), natives extract to a
 # writable cache, the project folders (models/, docs/) are under /data, logs at warn. Then a smoke run:
 # the linked runtime starts and the CLI loads from /app/lib.
-RUN printf '%s\n' -Dai.djl.offline=true -Djava.awt.headless=true -Dcycletrack.home=/data \
+RUN printf '%s\n' --add-modules=jdk.incubator.vector -Dai.djl.offline=true -Djava.awt.headless=true -Dcycletrack.home=/data \
       -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.bytedeco.javacpp.cachedir=/var/cache/cycletrack/javacpp \
       > /app/system.args \
  && /opt/java/bin/java -version \

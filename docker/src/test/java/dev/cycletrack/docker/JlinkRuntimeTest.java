@@ -184,6 +184,7 @@ class JlinkRuntimeTest {
                 java.toString(),
                 "-Xmx1g",
                 // The image's system.args.
+                "--add-modules=jdk.incubator.vector",
                 "-Dai.djl.offline=true",
                 "-Djava.awt.headless=true",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",

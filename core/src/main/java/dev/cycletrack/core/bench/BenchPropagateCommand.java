@@ -65,6 +65,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         PropagationParams davisParams = Preset.VOS.params();
         PropagationParams poseParams = Preset.POSE.params();
 
+        System.err.println("windowed path: " + Propagator.describeWindowed());
         RealFeatures real = wanted("davis") || wanted("pose") ? RealFeatures.load(model) : RealFeatures.NONE;
         // Real features are encoded only for the parts that run; the others keep cheap synthetic ones.
         PropagationBenchmark davis = (wanted("davis") ? real : RealFeatures.NONE)
@@ -160,6 +161,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         out.put("propagate_pose_synthetic_max_abs_diff", poseSyntheticDiff.maxAbs());
         out.put("propagate_pose_synthetic_share_over_1e5", poseSyntheticDiff.shareOver1e5());
         out.put("features", real.describe());
+        out.put("window_kernel", Propagator.describeWindowed());
         out.put(
                 "cpu_ms_per_frame",
                 Map.of(
@@ -196,6 +198,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                 Measured %s on %s, %s cores (%s%% of the CPU time stolen by the hypervisor during the run),
                 `./cycletrack bench propagate --json out/bench-propagate.json`. Median per-frame milliseconds at
                 steady state (context full), process CPU ms per frame in `--json`. Features: %s.
+                Windowed path: %s.
                 The last row repeats the pose setting on random unit features, the worst case for the
                 frame-0 bound (no dominant subspace, so every frame-0 affinity is computed).
 
@@ -222,6 +225,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                 r.get("threads"),
                 r.get("cpu_steal_percent"),
                 r.get("features"),
+                r.get("window_kernel"),
                 davis.describe(),
                 r.get("propagate_davis_windowed_ms"),
                 r.get("propagate_davis_dense_ms"),

@@ -17,6 +17,7 @@ public final class ContextFrame {
     private final FloatBuffer features;
     private final LabelMap labels;
     private volatile SubspaceBound bound;
+    private volatile float[] heapFeatures;
 
     public ContextFrame(int height, int width, int channels, FloatBuffer features, LabelMap labels) {
         if (labels.height() != height || labels.width() != width) {
@@ -62,6 +63,25 @@ public final class ContextFrame {
 
     int nodes() {
         return height * width;
+    }
+
+    /**
+     * The features as a heap array, copied once on first use: what {@link SimdDots} reads (the JDK 17
+     * Vector API reads direct buffers far slower than arrays).
+     */
+    float[] heapFeatures() {
+        float[] copy = heapFeatures;
+        if (copy == null) {
+            synchronized (this) {
+                copy = heapFeatures;
+                if (copy == null) {
+                    copy = new float[features.capacity()];
+                    features.get(0, copy);
+                    heapFeatures = copy;
+                }
+            }
+        }
+        return copy;
     }
 
     /** The affinity bound of this frame's nodes, computed once (frame 0 lives as long as its video). */

@@ -22,6 +22,11 @@ public interface Propagator {
         return new WindowedPropagator();
     }
 
+    /** Which kernel the windowed path's window pass runs on here, and why, for logs and benchmarks. */
+    static String describeWindowed() {
+        return WindowedPropagator.describeWindowPass();
+    }
+
     /** The reference path: every affinity, masked afterwards. For tests and benchmarks. */
     static Propagator dense() {
         return new DensePropagator();

@@ -261,20 +261,25 @@ final class SubspaceBound {
      * the first bound's value: swaps the first residual term for the next directions' exact part and
      * the smaller second residual.
      */
-    float secondBound(Projection target, int row, int node, float firstBound) {
+    float secondBound(Projection target, int row, int node, float firstBound, boolean simd) {
         int extra = dims2 - dims;
         if (extra == 0) {
             return firstBound;
         }
         float inside = firstBound - target.residual1[row] * residual1[node];
         return inside
-                + dot(target.extra, row * extra, keysExtra, node * extra, extra)
+                + dot(target.extra, row * extra, keysExtra, node * extra, extra, simd)
                 + target.residual2[row] * residual2[node];
     }
 
     /** Exact affinity of a target vector with frame-0 node {@code node}. */
-    float affinity(float[] target, int node) {
-        return dot(target, 0, features, node * channels, channels);
+    float affinity(float[] target, int node, boolean simd) {
+        return dot(target, 0, features, node * channels, channels, simd);
+    }
+
+    /** A dot product on {@link SimdDots} when {@code simd}, else {@link #dot(float[], int, float[], int, int)}. */
+    private static float dot(float[] a, int ao, float[] b, int bo, int length, boolean simd) {
+        return simd ? SimdDots.dot(a, ao, b, bo, length) : dot(a, ao, b, bo, length);
     }
 
     /** {@code a[ao..ao+length) . b[bo..bo+length)}, the hot loop of both bounds' exact parts. */

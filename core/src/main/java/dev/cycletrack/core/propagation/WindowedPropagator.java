@@ -9,11 +9,15 @@ import java.util.concurrent.atomic.LongAdder;
  * workers:
  *
  * <ol>
- *   <li>Recent frames, in square tiles of target nodes: the cells any node of a tile can see in a
- *       recent frame form one rectangle (the tile grown by the window reach). It is cut into nine
- *       pieces (the tile's own cells, the bands above, below and beside it, the corners), each
- *       multiplied, in all recent frames at once, with only the targets whose windows reach it; each
- *       node keeps the k best inside its windows.
+ *   <li>Recent frames: each node keeps the k best inside its radius windows. Where the JDK's Vector
+ *       API is available ({@link SimdSupport}, the default), pairs of row-neighbour targets meet the
+ *       union of their two windows in {@link SimdDots} products (a {@link PairPlan}: 1.15 times the
+ *       strictly needed work at the pose setting). Otherwise, in square tiles of target nodes: the
+ *       cells any node of a tile can see in a recent frame form one rectangle (the tile grown by the
+ *       window reach), cut into nine pieces (the tile's own cells, the bands above, below and beside
+ *       it, the corners), each multiplied by OpenBLAS, in all recent frames at once, with only the
+ *       targets whose windows reach it (a {@link WindowPlan}: about 2 times the needed work, in
+ *       products large enough to run near full speed).
  *   <li>Frame 0 (never radius-restricted), in blocks of {@value #LONG_BLOCK} target nodes: the k-th
  *       best of pass 1 is already high (neighbouring frames look alike), so most of frame 0 cannot
  *       beat it. A {@link SubspaceBound} product 8 times smaller than the exact one bounds every
@@ -23,11 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       product with all of frame 0.
  * </ol>
  *
- * The pieces cost about 2 times the strictly needed window products (the whole rectangle against every
- * target cost 3.7), which keeps the products large enough to run near full speed; one pass per tile
- * (windows then frame 0) measured slower than the two passes; see docs/benchmarks.md. The tiles, pieces
- * and each node's runs of scores form a {@link WindowPlan}, built once per grid, context length and
- * radius.
+ * Both window kernels give the dense reference's labels (within float rounding); measurements and
+ * what was tried are in docs/benchmarks.md.
  */
 final class WindowedPropagator implements Propagator {
 
@@ -40,8 +41,13 @@ final class WindowedPropagator implements Propagator {
     /** Plans kept at most; a propagator normally serves one grid shape. */
     private static final int MAX_PLANS = 16;
 
+    /** Target pairs handed to a worker at a time in the SIMD window pass (a 40-wide grid's row). */
+    private static final int PAIRS_PER_TASK = 20;
+
     private final boolean pruneFrameZero;
+    private final boolean simdWindows;
     private final java.util.Map<WindowPlan.Key, WindowPlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<PairPlan.Key, PairPlan> pairPlans = new java.util.concurrent.ConcurrentHashMap<>();
     private final FrameZeroStats stats = new FrameZeroStats();
 
     WindowedPropagator() {
@@ -50,7 +56,35 @@ final class WindowedPropagator implements Propagator {
 
     /** @param pruneFrameZero false computes every frame-0 affinity (for tests and measurements) */
     WindowedPropagator(boolean pruneFrameZero) {
+        this(pruneFrameZero, SimdSupport.enabled());
+    }
+
+    /**
+     * @param simdWindows true runs the window pass on {@link SimdDots} (requires {@link
+     *     SimdSupport#enabled()}), false on OpenBLAS products of the tiles' pieces
+     */
+    WindowedPropagator(boolean pruneFrameZero, boolean simdWindows) {
+        if (simdWindows && !SimdSupport.enabled()) {
+            throw new IllegalStateException(
+                    "the SIMD window pass is not available: " + SimdSupport.unavailableReason());
+        }
         this.pruneFrameZero = pruneFrameZero;
+        this.simdWindows = simdWindows;
+    }
+
+    @Override
+    public String toString() {
+        return "windowed propagation (window pass on " + (simdWindows ? "Vector API pairs" : "OpenBLAS pieces")
+                + ", frame 0 " + (pruneFrameZero ? "bounded" : "exhaustive") + ")";
+    }
+
+    /** Which kernel the window pass runs on, for logs and benchmarks. */
+    static String describeWindowPass() {
+        return SimdSupport.enabled()
+                ? "Vector API kernels (jdk.incubator.vector, " + SimdDots.lanes()
+                        + " lanes) for the windows in pairs of targets and for frame 0's bound scan and exact affinities"
+                : "OpenBLAS products of window pieces and scalar frame-0 scans (Vector API off: "
+                        + SimdSupport.unavailableReason() + ")";
     }
 
     @Override
@@ -66,18 +100,22 @@ final class WindowedPropagator implements Propagator {
         float tau = (float) p.temperature();
         SubspaceBound bound = pruneFrameZero ? longTerm.subspaceBound() : null;
         boolean bounded = bound != null && bound.useful();
-        WindowPlan plan = plan(new WindowPlan.Key(h, w, m, p.radius(), TILE));
-        int reach = new RadiusWindow(p.radius()).reach();
-        int maxRect = Math.min(h, TILE + 2 * reach) * Math.min(w, TILE + 2 * reach);
         KeptCandidates kept = new KeptCandidates(n, k);
-        WindowPlan.Tile[] tiles = plan.tiles();
-        Workers.forEach(tiles.length, () -> new TileScratch(c, m * maxRect, plan.maxScores(), k), (s, index) -> {
-            WindowPlan.Tile tile = tiles[index];
-            recentWindows(tile, recent, target, c, s);
-            for (int local = 0; local < tile.nodes; local++) {
-                kept.save(s.tops[local], tile.node(local));
-            }
-        });
+        if (simdWindows) {
+            pairedWindows(recent, target, h, w, c, p, kept);
+        } else {
+            WindowPlan plan = plan(plans, new WindowPlan.Key(h, w, m, p.radius(), TILE), WindowPlan::of);
+            int reach = new RadiusWindow(p.radius()).reach();
+            int maxRect = Math.min(h, TILE + 2 * reach) * Math.min(w, TILE + 2 * reach);
+            WindowPlan.Tile[] tiles = plan.tiles();
+            Workers.forEach(tiles.length, () -> new TileScratch(c, m * maxRect, plan.maxScores(), k), (s, index) -> {
+                WindowPlan.Tile tile = tiles[index];
+                recentWindows(tile, recent, target, c, s);
+                for (int local = 0; local < tile.nodes; local++) {
+                    kept.save(s.tops[local], tile.node(local));
+                }
+            });
+        }
         float[] out = new float[n * labelsPerNode];
         Workers.forEach((n + LONG_BLOCK - 1) / LONG_BLOCK, () -> new BlockScratch(n, c, k, bound), (s, block) -> {
             int first = block * LONG_BLOCK;
@@ -114,20 +152,124 @@ final class WindowedPropagator implements Propagator {
         }
     }
 
-    /** The plan for {@code key}, built on first use: a video's grid, context and radius do not change. */
-    private WindowPlan plan(WindowPlan.Key key) {
-        WindowPlan plan = plans.get(key);
+    /** The plan for {@code key} in {@code cache}, built on first use: a video's grid does not change. */
+    private static <K, P> P plan(java.util.Map<K, P> cache, K key, java.util.function.Function<K, P> build) {
+        P plan = cache.get(key);
         if (plan == null) {
-            if (plans.size() >= MAX_PLANS) {
-                plans.clear(); // a propagator serving many grid shapes: keep the cache small
+            if (cache.size() >= MAX_PLANS) {
+                cache.clear(); // a propagator serving many grid shapes: keep the cache small
             }
-            plan = plans.computeIfAbsent(key, WindowPlan::of);
+            plan = cache.computeIfAbsent(key, build);
         }
         return plan;
     }
 
     /**
-     * Pass 1: keeps each node's k best inside its recent windows. Each of the tile's nine pieces is one
+     * Pass 1 on {@link SimdDots}: each pair of row-neighbour targets against the union of its two
+     * windows in every recent frame, most recent first; each target offers only the cells it sees.
+     */
+    private void pairedWindows(
+            List<ContextFrame> recent,
+            FloatBuffer target,
+            int h,
+            int w,
+            int c,
+            PropagationParams p,
+            KeptCandidates kept) {
+        PairPlan plan = plan(pairPlans, new PairPlan.Key(h, w, p.radius()), PairPlan::of);
+        int m = recent.size();
+        int k = p.topK();
+        float[][] frames = new float[m][];
+        for (int f = 0; f < m; f++) {
+            frames[f] = recent.get(f).heapFeatures();
+        }
+        float[] q = TARGET_COPY.get();
+        if (q.length < h * w * c) {
+            q = new float[h * w * c];
+            TARGET_COPY.set(q);
+        }
+        target.get(0, q, 0, h * w * c);
+        float[] targets = q;
+        int pairs = plan.pairs();
+        Workers.forEach(
+                (pairs + PAIRS_PER_TASK - 1) / PAIRS_PER_TASK,
+                () -> new PairScratch(k, PAIRS_PER_TASK, plan.maxCells()),
+                (s, task) -> {
+                    int begin = task * PAIRS_PER_TASK;
+                    int end = Math.min(pairs, begin + PAIRS_PER_TASK);
+                    pairWindows(plan, begin, end, frames, targets, c, s);
+                    for (int pair = begin; pair < end; pair++) {
+                        kept.save(s.first[pair - begin], plan.first(pair));
+                        if (plan.paired(pair)) {
+                            kept.save(s.second[pair - begin], plan.second(pair));
+                        }
+                    }
+                });
+    }
+
+    /**
+     * The k best inside their windows of pairs [begin, end), into {@code s.first} and {@code s.second}.
+     * Frame by frame (most recent first), all pairs of the task in turn: the task's windows in one
+     * frame (a band of rows) stay in the core's cache while its pairs are visited.
+     */
+    private static void pairWindows(
+            PairPlan plan, int begin, int end, float[][] frames, float[] targets, int c, PairScratch s) {
+        for (int i = 0; i < end - begin; i++) {
+            s.first[i].reset();
+            s.second[i].reset();
+        }
+        int[] cells = plan.cells();
+        byte[] flags = plan.flags();
+        float[] scores = s.scores;
+        for (int f = frames.length - 1; f >= 0; f--) {
+            for (int pair = begin; pair < end; pair++) {
+                TopK a = s.first[pair - begin];
+                TopK b = s.second[pair - begin];
+                int from = plan.cellStart(pair);
+                int to = plan.cellStart(pair + 1);
+                int len = to - from;
+                SimdDots.pairDots(targets, plan.first(pair), plan.second(pair), frames[f], cells, from, to, c, scores);
+                float ta = a.threshold();
+                float tb = b.threshold();
+                for (int j = 0; j < len; j++) {
+                    int flag = flags[from + j];
+                    float va = scores[j];
+                    if (va > ta && (flag & PairPlan.FIRST) != 0) {
+                        a.offer(va, f, cells[from + j]);
+                        ta = a.threshold();
+                    }
+                    float vb = scores[len + j];
+                    if (vb > tb && (flag & PairPlan.SECOND) != 0) {
+                        b.offer(vb, f, cells[from + j]);
+                        tb = b.threshold();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The calling thread's heap copy of the target features, reused across frames. */
+    private static final ThreadLocal<float[]> TARGET_COPY = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** Per-worker state of the SIMD window pass: the k best of a task's pairs. */
+    private static final class PairScratch {
+        final TopK[] first;
+        final TopK[] second;
+        final float[] scores;
+
+        PairScratch(int k, int pairs, int maxCells) {
+            first = new TopK[pairs];
+            second = new TopK[pairs];
+            for (int i = 0; i < pairs; i++) {
+                first[i] = new TopK(k);
+                second[i] = new TopK(k);
+            }
+            scores = new float[2 * Math.max(4, maxCells)];
+        }
+    }
+
+    /**
+     * Pass 1 on OpenBLAS: keeps each node's k best inside its recent windows. Each of the tile's nine pieces is one
      * product of its cells in every recent frame (packed side by side) with the targets that can see
      * them: 0.56 of the work of the whole rectangle against every target at the pose setting, in
      * products still large enough to run near full speed (docs/benchmarks.md).
@@ -227,10 +369,10 @@ final class WindowedPropagator implements Propagator {
             float margin = bound.margin(projected.norms[local]);
             float threshold = top.threshold();
             float limit = threshold - margin;
-            for (int node = 0; node < n; node++) {
-                if (bounds[node] > limit && bound.secondBound(projected, local, node, bounds[node]) > limit) {
+            for (int node = firstAbove(bounds, 0, n, limit); node < n; node = firstAbove(bounds, node + 1, n, limit)) {
+                if (bound.secondBound(projected, local, node, bounds[node], simdWindows) > limit) {
                     exact++;
-                    float v = bound.affinity(s.targetRow, node);
+                    float v = bound.affinity(s.targetRow, node, simdWindows);
                     if (v > threshold) {
                         top.offer(v, TopK.LONG_TERM, node);
                         threshold = top.threshold();
@@ -241,6 +383,18 @@ final class WindowedPropagator implements Propagator {
         }
         stats.record(rows, exact, n);
         return rows;
+    }
+
+    /** The first of {@code values[from, to)} above {@code limit}, or {@code to}. */
+    private int firstAbove(float[] values, int from, int to, float limit) {
+        if (simdWindows) {
+            return SimdDots.firstAbove(values, from, to, limit);
+        }
+        int i = from;
+        while (i < to && !(values[i] > limit)) {
+            i++;
+        }
+        return i;
     }
 
     /** Pass 2, exhaustive: every frame-0 affinity of the block's nodes from {@code from} on. */

@@ -54,9 +54,38 @@ class WindowedMatchesDenseTest {
         return out;
     }
 
+    /** Both window kernels: OpenBLAS products of the tiles' pieces, and the Vector API pairs. */
+    static List<Propagator> windowKernels() {
+        List<Propagator> kernels = new java.util.ArrayList<>(List.of(new WindowedPropagator(true, false)));
+        if (SimdSupport.enabled()) {
+            kernels.add(new WindowedPropagator(true, true));
+        }
+        return kernels;
+    }
+
+    @org.junit.jupiter.api.Test
+    void testJvmRunsTheSimdKernel() {
+        // The build passes --add-modules jdk.incubator.vector to every test JVM, so both kernels are tested.
+        org.junit.jupiter.api.Assertions.assertTrue(SimdSupport.enabled(), () -> SimdSupport.unavailableReason());
+    }
+
     @ParameterizedTest(name = "{0}x{1} C={2} m={3} r={4} k={5}")
-    @CsvSource({"23,37,16,4,5,10", "30,41,32,6,7.5,10", "9,11,8,3,12,5", "40,40,32,2,3,7", "17,26,16,0,4,10"})
+    @CsvSource({
+        "23,37,16,4,5,10",
+        "30,41,32,6,7.5,10",
+        "9,11,8,3,12,5",
+        "40,40,32,2,3,7",
+        "17,26,16,0,4,10",
+        "13,9,12,3,5,10",
+        "1,7,20,2,3,3"
+    })
     void windowedEqualsDense(int h, int w, int c, int m, double r, int k) {
+        for (Propagator kernel : windowKernels()) {
+            windowedEqualsDense(kernel, h, w, c, m, r, k);
+        }
+    }
+
+    private static void windowedEqualsDense(Propagator kernel, int h, int w, int c, int m, double r, int k) {
         SplittableRandom rnd = new SplittableRandom(42 + h * 31L + w);
         float[] base = smoothBase(rnd, h, w, c);
         LabelMap labels0 = LabelMap.zeros(h, w, 3);
@@ -66,7 +95,7 @@ class WindowedMatchesDenseTest {
         }
         PropagationParams p = new PropagationParams(m, r, k, 0.05);
         FeatureMap f0 = smoothFrame(rnd, h, w, c, base, 0);
-        PropagationContext fast = PropagationContext.start(p, Propagator.windowed(), f0, labels0);
+        PropagationContext fast = PropagationContext.start(p, kernel, f0, labels0);
         PropagationContext dense = PropagationContext.start(p, Propagator.dense(), f0, labels0);
         double worst = 0;
         for (int t = 1; t < 12; t++) {
@@ -77,7 +106,7 @@ class WindowedMatchesDenseTest {
                 worst = Math.max(worst, Math.abs(a.data()[i] - b.data()[i]));
             }
         }
-        assertEquals(0, worst, 1e-5, "windowed vs dense max |diff|");
+        assertEquals(0, worst, 1e-5, "windowed (" + kernel + ") vs dense max |diff|");
     }
 
     @ParameterizedTest(name = "radius {0}")

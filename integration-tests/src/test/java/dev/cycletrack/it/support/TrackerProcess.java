@@ -34,6 +34,9 @@ public final class TrackerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 java.toString(),
                 "-Xmx1g",
+                // As the launcher: the same propagation kernels as the test JVM, so labels match bit for bit.
+                "--add-modules",
+                "jdk.incubator.vector",
                 "-Dai.djl.offline=true",
                 "-cp",
                 System.getProperty("java.class.path"),

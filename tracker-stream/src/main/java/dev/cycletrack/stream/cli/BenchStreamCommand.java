@@ -9,6 +9,7 @@ import dev.cycletrack.core.datasets.JhmdbClip;
 import dev.cycletrack.core.datasets.Samples;
 import dev.cycletrack.core.image.FrameStream;
 import dev.cycletrack.core.image.Images;
+import dev.cycletrack.core.propagation.Propagator;
 import dev.cycletrack.schemas.TopicRegistry;
 import dev.cycletrack.schemas.v1.FrameKey;
 import dev.cycletrack.schemas.v1.FrameLabels;
@@ -209,6 +210,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             r.put("threads", threads);
             r.put("encoder_workers", config.effectiveEncoderWorkers(m.encoder().prefersBatches()));
             r.put("encoder", m.encoder().describeRuntime());
+            r.put("propagation", Propagator.describeWindowed());
             r.put("input", inputSize == null ? "pose preset (320x320)" : inputSize);
             r.put("model", m.version());
             r.put("cores", Runtime.getRuntime().availableProcessors());

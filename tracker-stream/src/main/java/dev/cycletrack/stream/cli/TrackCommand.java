@@ -2,6 +2,7 @@ package dev.cycletrack.stream.cli;
 
 import dev.cycletrack.core.cli.CommandProvider;
 import dev.cycletrack.core.propagation.InputSize;
+import dev.cycletrack.core.propagation.Propagator;
 import dev.cycletrack.schemas.TopicRegistry;
 import dev.cycletrack.stream.Tracker;
 import dev.cycletrack.stream.config.TrackerConfig;
@@ -122,6 +123,7 @@ public final class TrackCommand implements Callable<Integer> {
                         .withEncoderWorkers(encoderWorkers));
         LoadedModel m = Models.initial(model);
         System.err.println("model: " + m + " (encoder: " + m.encoder().describeRuntime() + ")");
+        System.err.println("propagation: " + Propagator.describeWindowed());
         Tracker tracker = Tracker.start(o, m);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
