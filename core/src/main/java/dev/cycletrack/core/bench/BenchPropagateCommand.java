@@ -30,6 +30,17 @@ import picocli.CommandLine.Option;
         })
 public final class BenchPropagateCommand implements Callable<Integer> {
 
+    /**
+     * Warm-up frames before the pose setting's timed frames: the JIT needs about 50 frames to settle on
+     * the Vector API kernels (medians of 10-frame chunks from a fresh JVM: 34, 28, 19, 14 ms, then
+     * 12-13 from about frame 50 on; the OpenBLAS path 48, 41, 40, 22, then 16-17), and a live tracker
+     * runs at that steady state.
+     */
+    static final int POSE_WARMUP = 60;
+
+    /** Warm-up frames at the DAVIS setting: each frame there is long enough to compile the kernels. */
+    static final int DAVIS_WARMUP = 3;
+
     @Mixin
     BenchOutput output = new BenchOutput();
 
@@ -76,7 +87,7 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         PropagationBenchmark.Agreement davisDiff = PropagationBenchmark.Agreement.NOT_RUN;
         if (wanted("davis")) {
             System.err.println("DAVIS setting: " + davis.describe());
-            dw = davis.time(Propagator.windowed(), 2, frames);
+            dw = davis.time(Propagator.windowed(), DAVIS_WARMUP, frames);
             System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", dw.medianMs(), dw.cpuMsPerFrame());
             dd = davis.time(Propagator.dense(), 0, denseFrames);
             System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", dd.medianMs(), dd.cpuMsPerFrame());
@@ -95,14 +106,14 @@ public final class BenchPropagateCommand implements Callable<Integer> {
         PropagationBenchmark.Agreement poseSyntheticDiff = PropagationBenchmark.Agreement.NOT_RUN;
         if (wanted("pose")) {
             System.err.println("pose setting: " + pose.describe());
-            pw = pose.time(Propagator.windowed(), 5, Math.max(frames, 100));
+            pw = pose.time(Propagator.windowed(), POSE_WARMUP, Math.max(frames, 100));
             System.err.printf(Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", pw.medianMs(), pw.cpuMsPerFrame());
             pd = pose.time(Propagator.dense(), 1, Math.max(denseFrames, 5));
             System.err.printf(Locale.ROOT, "  dense    %.1f ms (cpu %.0f ms)%n", pd.medianMs(), pd.cpuMsPerFrame());
             poseDiff = pose.compare(Propagator.windowed(), Propagator.dense(), 4);
             if (pose != poseSynthetic && real != RealFeatures.NONE) {
                 System.err.println("pose setting: " + poseSynthetic.describe());
-                psw = poseSynthetic.time(Propagator.windowed(), 5, Math.max(frames, 100));
+                psw = poseSynthetic.time(Propagator.windowed(), POSE_WARMUP, Math.max(frames, 100));
                 System.err.printf(
                         Locale.ROOT, "  windowed %.1f ms (cpu %.0f ms)%n", psw.medianMs(), psw.cpuMsPerFrame());
                 psd = poseSynthetic.time(Propagator.dense(), 1, Math.max(denseFrames, 5));
@@ -197,7 +208,8 @@ public final class BenchPropagateCommand implements Callable<Integer> {
 
                 Measured %s on %s, %s cores (%s%% of the CPU time stolen by the hypervisor during the run),
                 `./cycletrack bench propagate --json out/bench-propagate.json`. Median per-frame milliseconds at
-                steady state (context full), process CPU ms per frame in `--json`. Features: %s.
+                steady state (context full, after %d warm-up frames at the pose setting, %d at DAVIS), process
+                CPU ms per frame in `--json`. Features: %s.
                 Windowed path: %s.
                 The last row repeats the pose setting on random unit features, the worst case for the
                 frame-0 bound (no dominant subspace, so every frame-0 affinity is computed).
@@ -224,6 +236,8 @@ public final class BenchPropagateCommand implements Callable<Integer> {
                 r.get("cpu"),
                 r.get("threads"),
                 r.get("cpu_steal_percent"),
+                POSE_WARMUP,
+                DAVIS_WARMUP,
                 r.get("features"),
                 r.get("window_kernel"),
                 davis.describe(),
