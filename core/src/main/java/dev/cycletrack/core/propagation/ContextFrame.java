@@ -84,6 +84,12 @@ public final class ContextFrame {
         return copy;
     }
 
+    /** Bytes held: the features (and their heap copy, once made) and the labels. */
+    long byteSize() {
+        float[] copy = heapFeatures;
+        return 4L * features.capacity() + (copy == null ? 0 : 4L * copy.length) + labels.byteSize();
+    }
+
     /** The affinity bound of this frame's nodes, computed once (frame 0 lives as long as its video). */
     SubspaceBound subspaceBound() {
         SubspaceBound b = bound;

@@ -120,12 +120,12 @@ public final class PropagationContext {
         return out;
     }
 
-    /** Bytes held by features and labels (frame 0 counted once). */
+    /** Bytes held by features (with the kernels' heap copies) and labels, frame 0 counted once. */
     public long byteSize() {
-        long bytes = 4L * first.features().capacity() + first.labels().byteSize();
+        long bytes = first.byteSize();
         for (ContextFrame f : recent) {
             if (f != first) {
-                bytes += 4L * f.features().capacity() + f.labels().byteSize();
+                bytes += f.byteSize();
             }
         }
         return bytes;
