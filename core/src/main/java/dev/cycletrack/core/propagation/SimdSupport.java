@@ -35,6 +35,10 @@ final class SimdSupport {
             return "module " + MODULE + " not in the boot layer (java --add-modules " + MODULE + ")";
         }
         try {
+            if (SimdDots.lanes() < 4) {
+                // Without vector registers the API runs its lanes one by one: slower than OpenBLAS.
+                return "vectors of " + SimdDots.lanes() + " floats only on this CPU or JVM";
+            }
             // A 2 x 4 product with a known answer: proves the class links and the kernel runs here.
             int c = 3 * SimdDots.lanes() + 1;
             float[] q = new float[2 * c];
