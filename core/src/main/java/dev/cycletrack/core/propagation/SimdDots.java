@@ -5,11 +5,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The window pass's dot products with the JDK's Vector API ({@code jdk.incubator.vector}): two target
- * nodes against a list of context nodes, four at a time, vectors along the channels. Eight
- * accumulators (2 targets x 4 cells) take six loads per eight fused multiply-adds, so the loop is not
- * load-bound; each accumulator is reduced once, after the channels. Only {@link SimdSupport} loads this
- * class, and only where the module is present.
+ * Propagation's vector kernels on the JDK's Vector API ({@code jdk.incubator.vector}). {@link #pairDots}
+ * is the window pass: two target nodes against a list of context nodes, four at a time, vectors along
+ * the channels; eight accumulators (2 targets x 4 cells) take six loads per eight fused multiply-adds,
+ * and each is reduced once, after the channels. {@link #dot} and {@link #firstAbove} serve frame 0's
+ * bounded pass. Callers reach this class only when {@link SimdSupport#enabled()}, so it is never loaded
+ * in a JVM without the module.
  */
 final class SimdDots {
 
