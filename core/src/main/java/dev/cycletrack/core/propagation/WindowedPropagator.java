@@ -41,11 +41,11 @@ final class WindowedPropagator implements Propagator {
     /** Plans kept at most; a propagator normally serves one grid shape. */
     private static final int MAX_PLANS = 16;
 
-    /** Target pairs handed to a worker at a time in the SIMD window pass (a 40-wide grid's row). */
+    /** Target pairs handed to a worker at a time in the Vector API window pass (a 40-wide grid's row). */
     private static final int PAIRS_PER_TASK = 20;
 
     private final boolean pruneFrameZero;
-    private final boolean simdWindows;
+    private final boolean vectorKernels;
     private final java.util.Map<WindowPlan.Key, WindowPlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<PairPlan.Key, PairPlan> pairPlans = new java.util.concurrent.ConcurrentHashMap<>();
     private final FrameZeroStats stats = new FrameZeroStats();
@@ -60,21 +60,21 @@ final class WindowedPropagator implements Propagator {
     }
 
     /**
-     * @param simdWindows true runs the window pass on {@link SimdDots} (requires {@link
-     *     SimdSupport#enabled()}), false on OpenBLAS products of the tiles' pieces
+     * @param vectorKernels true runs the window pass and frame 0's scan on {@link SimdDots} (requires
+     *     {@link SimdSupport#enabled()}), false on OpenBLAS products of the tiles' pieces and scalar loops
      */
-    WindowedPropagator(boolean pruneFrameZero, boolean simdWindows) {
-        if (simdWindows && !SimdSupport.enabled()) {
+    WindowedPropagator(boolean pruneFrameZero, boolean vectorKernels) {
+        if (vectorKernels && !SimdSupport.enabled()) {
             throw new IllegalStateException(
-                    "the SIMD window pass is not available: " + SimdSupport.unavailableReason());
+                    "the Vector API kernels are not available: " + SimdSupport.unavailableReason());
         }
         this.pruneFrameZero = pruneFrameZero;
-        this.simdWindows = simdWindows;
+        this.vectorKernels = vectorKernels;
     }
 
     @Override
     public String toString() {
-        return "windowed propagation (window pass on " + (simdWindows ? "Vector API pairs" : "OpenBLAS pieces")
+        return "windowed propagation (" + (vectorKernels ? "Vector API kernels" : "OpenBLAS pieces, scalar scans")
                 + ", frame 0 " + (pruneFrameZero ? "bounded" : "exhaustive") + ")";
     }
 
@@ -101,7 +101,7 @@ final class WindowedPropagator implements Propagator {
         SubspaceBound bound = pruneFrameZero ? longTerm.subspaceBound() : null;
         boolean bounded = bound != null && bound.useful();
         KeptCandidates kept = new KeptCandidates(n, k);
-        if (simdWindows) {
+        if (vectorKernels) {
             pairedWindows(recent, target, h, w, c, p, kept);
         } else {
             WindowPlan plan = plan(plans, new WindowPlan.Key(h, w, m, p.radius(), TILE), WindowPlan::of);
@@ -251,7 +251,7 @@ final class WindowedPropagator implements Propagator {
     /** The calling thread's heap copy of the target features, reused across frames. */
     private static final ThreadLocal<float[]> TARGET_COPY = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** Per-worker state of the SIMD window pass: the k best of a task's pairs. */
+    /** Per-worker state of the Vector API window pass: the k best of a task's pairs. */
     private static final class PairScratch {
         final TopK[] first;
         final TopK[] second;
@@ -370,9 +370,9 @@ final class WindowedPropagator implements Propagator {
             float threshold = top.threshold();
             float limit = threshold - margin;
             for (int node = firstAbove(bounds, 0, n, limit); node < n; node = firstAbove(bounds, node + 1, n, limit)) {
-                if (bound.secondBound(projected, local, node, bounds[node], simdWindows) > limit) {
+                if (bound.secondBound(projected, local, node, bounds[node], vectorKernels) > limit) {
                     exact++;
-                    float v = bound.affinity(s.targetRow, node, simdWindows);
+                    float v = bound.affinity(s.targetRow, node, vectorKernels);
                     if (v > threshold) {
                         top.offer(v, TopK.LONG_TERM, node);
                         threshold = top.threshold();
@@ -387,7 +387,7 @@ final class WindowedPropagator implements Propagator {
 
     /** The first of {@code values[from, to)} above {@code limit}, or {@code to}. */
     private int firstAbove(float[] values, int from, int to, float limit) {
-        if (simdWindows) {
+        if (vectorKernels) {
             return SimdDots.firstAbove(values, from, to, limit);
         }
         int i = from;
