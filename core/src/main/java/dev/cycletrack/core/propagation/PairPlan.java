@@ -122,10 +122,12 @@ final class PairPlan {
         return cellStart[p];
     }
 
+    /** Every pair's cells, back to back (shared, not copied: callers only read it). */
     int[] cells() {
         return cells;
     }
 
+    /** {@link #FIRST} / {@link #SECOND} bits of every entry of {@link #cells()} (shared, read only). */
     byte[] flags() {
         return flags;
     }

@@ -1,11 +1,11 @@
 package dev.cycletrack.core.propagation;
 
 /**
- * Whether the window pass can use {@link SimdDots}: the JDK's incubating Vector API module must be in
- * the boot layer ({@code --add-modules jdk.incubator.vector}, which the launcher, the tests and the
- * images pass) and not switched off with {@code -Dcycletrack.propagation.simd=false}. Without it the
- * window pass runs its OpenBLAS products, with the same labels. This class never touches the module's
- * types itself, so it loads on any JDK.
+ * Whether propagation can use the {@link SimdDots} kernels: the JDK's incubating Vector API module must
+ * be in the boot layer ({@code --add-modules jdk.incubator.vector}, which the launcher, the tests and
+ * the images pass) and not switched off with {@code -Dcycletrack.propagation.simd=false}. Without it
+ * the window pass runs OpenBLAS products and frame 0's scans scalar loops, with the same labels to
+ * float rounding. This class never touches the module's types itself, so it loads on any JDK.
  */
 final class SimdSupport {
 
@@ -17,12 +17,12 @@ final class SimdSupport {
 
     private SimdSupport() {}
 
-    /** True when the Vector API kernel is usable and wanted. */
+    /** True when the Vector API kernels are usable and wanted. */
     static boolean enabled() {
         return UNAVAILABLE_REASON == null;
     }
 
-    /** Why the kernel is not used, or null when it is. */
+    /** Why the kernels are not used, or null when they are. */
     static String unavailableReason() {
         return UNAVAILABLE_REASON;
     }
